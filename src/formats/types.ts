@@ -74,7 +74,19 @@ export interface EventRecord {
   time: number;
   /** lower-case level word: emerg alert crit error warn notice info debug (FPM WARNING → warn, ERROR → error) */
   level?: string;
-  /** the message text with the family's prefix and (for nginx) the request context removed */
+  /**
+   * The message text with the family's prefix removed. Per family:
+   * - nginx-error: after '*conn ' up to (not including) the context (' while …', ', client: …'); the
+   *   '(111: Connection refused)' errno part stays in the message and is also in errno/errnoText.
+   *   FastCGI stderr continuation lines are joined with '\n'.
+   * - apache-error: after the '[client ip:port] ' part, starting with the 'AH01079: ' code when there is
+   *   one; the '(111)Connection refused: ' status is removed from the message and put in errno/errnoText.
+   * - php-fpm: after 'LEVEL: ' (and the debug 'pid N, fn(), line N: ' prefix), keeping '[pool www] ';
+   *   worker output keeps its 'child N said into stderr: "…"' wrapper.
+   * - php-fpm-slow: 'script_filename' of the entry (frames are in `frames`).
+   * - php-error: after '[date zone] ', e.g. 'PHP Fatal error:  Allowed memory size …' (trace lines in `trace`).
+   * - kernel: after the wrapper, 'kernel: ' and the '[12345.678901] ' monotonic stamp.
+   */
   message: string;
   /** process id of the writer (nginx worker, Apache child, FPM master, kernel task) */
   pid?: number;
@@ -154,9 +166,26 @@ export const LineResult = {
 } as const;
 export type LineResult = (typeof LineResult)[keyof typeof LineResult];
 
+/** What a wrapper (syslog, journald) knows about a message it peeled. */
+export interface WrapperInfo {
+  /** epoch ms from the wrapper's header; NaN when it had none */
+  time: number;
+  host?: string;
+  /** the tag's pid: 'php-fpm[1011]' → 1011 */
+  pid?: number;
+  /** 'nginx', 'php-fpm8.2', 'apache2', 'kernel', 'php' … */
+  tag: string;
+}
+
 /** A stateful line parser made for one input; multi-line families buffer until the next entry or flush(). */
 export interface LineParser {
   line(text: string, lineNo: number): LineResult;
+  /**
+   * A message peeled out of a syslog/journald wrapper: it lacks the family's own time prefix where the
+   * wrapper replaced it (Apache 'ErrorLog syslog:', FPM '[WARNING] …', PHP 'PHP Fatal error: …', kernel).
+   * Families whose wrapped form is the whole normal line (nginx) may omit this; the wrapper calls line().
+   */
+  wrapped?(message: string, lineNo: number, info: WrapperInfo): LineResult;
   /** emit whatever is buffered */
   flush(): void;
 }
