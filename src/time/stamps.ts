@@ -7,7 +7,8 @@ export function digits(s: string, i: number, len: number): number {
   let n = 0;
   for (let k = 0; k < len; k++) {
     const c = s.charCodeAt(i + k) - 48;
-    if (c < 0 || c > 9) return -1;
+    // NaN past the end of the string fails this test too
+    if (!(c >= 0 && c <= 9)) return -1;
     n = n * 10 + c;
   }
   return n;
@@ -48,7 +49,7 @@ function fraction(s: string, i: number): { ms: number; len: number } {
   let len = 0, ms = 0, scale = 100;
   for (;;) {
     const c = s.charCodeAt(i + len) - 48;
-    if (c < 0 || c > 9) break;
+    if (!(c >= 0 && c <= 9)) break;
     if (scale >= 1) ms += c * scale;
     scale /= 10;
     len++;

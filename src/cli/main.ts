@@ -1,0 +1,59 @@
+// Entry point: yargs wiring, exit codes, and the one-line error contract (never a stack trace).
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { analyzeCommand } from './commands/analyze.js';
+import { causesCommand } from './commands/causes.js';
+import { formatsCommand } from './commands/formats.js';
+import { parseCommand } from './commands/parse.js';
+import { EXIT_INPUT, EXIT_USAGE, quietOnClosedPipe, toolVersion } from './io.js';
+import { UsageError } from './options.js';
+
+const EPILOG = `Examples:
+  logsleuth /var/log/nginx /var/log/php8.2-fpm.log     rank the causes of the 5xx in these logs
+  zcat access.log.*.gz | logsleuth                     read piped logs (gzip is detected by content too)
+  logsleuth /var/log/nginx --json > report.json         the report as JSON
+  logsleuth /var/log/nginx -o incident.md               a Markdown report for a ticket
+  logsleuth parse error.log | jq 'select(.errno==111)'  normalized records as NDJSON
+
+Exit status: 0 report produced, 1 input could not be read at all, 2 usage error.`;
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`logsleuth: ${message.replace(/\s+/g, ' ').trim()}\n`);
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  quietOnClosedPipe();
+  await yargs(hideBin(process.argv))
+    .scriptName('logsleuth')
+    .usage('$0 [analyze] [PATH…] [options]\n\nWhy is my site throwing 502s? Reads nginx, Apache, PHP-FPM, PHP and kernel logs and ranks the root causes.')
+    .command(analyzeCommand.command, analyzeCommand.describe, analyzeCommand.builder, async (argv) => {
+      process.exitCode = await analyzeCommand.run(argv);
+    })
+    .command(parseCommand.command, parseCommand.describe, parseCommand.builder, async (argv) => {
+      process.exitCode = await parseCommand.run(argv);
+    })
+    .command(formatsCommand.command, formatsCommand.describe, formatsCommand.builder, async (argv) => {
+      process.exitCode = await formatsCommand.run(argv);
+    })
+    .command(causesCommand.command, causesCommand.describe, causesCommand.builder, async (argv) => {
+      process.exitCode = await causesCommand.run(argv);
+    })
+    .epilog(EPILOG)
+    .strictOptions()
+    .version(toolVersion())
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((msg, err) => {
+      if (err instanceof UsageError) fail(err.message, EXIT_USAGE);
+      if (err) fail(err.message, EXIT_INPUT);
+      fail(`${msg} (see --help)`, EXIT_USAGE);
+    })
+    .parseAsync();
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof UsageError) fail(err.message, EXIT_USAGE);
+  fail(err instanceof Error ? err.message : String(err), EXIT_INPUT);
+});

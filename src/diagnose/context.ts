@@ -1,0 +1,173 @@
+// The joins every rule needs, built once per diagnosis over the merged digest (signatures.md Part 6.1).
+import type { Digest, ErrorRequest } from '../digest/digest.js';
+import type { Signal } from '../signals/types.js';
+
+const SEC = 1000;
+/** Clock precision is 1 s in most logs: every "same time" join gets this slack (Part 2.12). */
+export const SLACK_MS = 2 * SEC;
+/** Without $request_time, how long before the access line's end an error line may be. */
+const UNKNOWN_DURATION_MS = 300 * SEC;
+
+export interface DiagnoseContext {
+  readonly digest: Digest;
+  /** 5xx requests, by time */
+  readonly errors: readonly ErrorRequest[];
+  /** all signals, by time */
+  readonly signals: readonly Signal[];
+  /** signals of these signature ids, by time */
+  bySig(...ids: string[]): Signal[];
+  /** true when some records of this family were read */
+  has(family: string): boolean;
+  /** [from, to] the family's records cover, or undefined */
+  coverage(family: string): { from: number; to: number } | undefined;
+  /** index of the 5xx this request-scoped signal belongs to (same client + request line + W-REQ), if any */
+  sameRequest(s: Signal): number | undefined;
+  /** indexes of 5xx whose time window overlaps [from, to], optionally filtered */
+  errorsBetween(from: number, to: number, pred?: (e: ErrorRequest, i: number) => boolean): number[];
+  /** the normalized address of the upstream that failed for this request ('unix:/run/php/x.sock', '127.0.0.1:9000') */
+  upstreamOf(e: ErrorRequest): string | undefined;
+  /** when the request was being served: [start, end] in epoch ms (with slack) */
+  requestSpan(e: ErrorRequest): [number, number];
+}
+
+/** 'fastcgi://unix:/run/php/php8.2-fpm.sock:' / 'http://10.0.0.5:8080/x' / 'unix:/x.sock' → join key. */
+export function normalizeUpstream(u: string | undefined): string | undefined {
+  if (!u) return undefined;
+  let s = u.trim();
+  const scheme = s.indexOf('://');
+  if (scheme !== -1) s = s.slice(scheme + 3);
+  if (s.startsWith('unix:')) {
+    // nginx prints the unix peer followed by ':' and the URI
+    const colon = s.indexOf(':', 5);
+    return colon === -1 ? s : s.slice(0, colon);
+  }
+  const slash = s.indexOf('/');
+  if (slash !== -1) s = s.slice(0, slash);
+  return s || undefined;
+}
+
+function lowerBound(arr: readonly { time: number }[], t: number): number {
+  let lo = 0, hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((arr[mid]?.time ?? Infinity) < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Client address without an Apache ':port' or IPv6 brackets, for comparing error and access lines. */
+function clientKey(c: string | undefined): string {
+  if (!c) return '';
+  if (c.startsWith('[')) {
+    const end = c.indexOf(']');
+    return end === -1 ? c : c.slice(1, end);
+  }
+  const colon = c.indexOf(':');
+  // one colon = ipv4:port; more = bare IPv6
+  if (colon !== -1 && c.indexOf(':', colon + 1) === -1) return c.slice(0, colon);
+  return c;
+}
+
+export function createContext(digest: Digest): DiagnoseContext {
+  const errors = [...digest.errors].sort((a, b) => a.time - b.time);
+  const signals = [...digest.signals].sort((a, b) => a.time - b.time);
+  const bySigCache = new Map<string, Signal[]>();
+  for (const s of signals) {
+    let l = bySigCache.get(s.sig);
+    if (!l) bySigCache.set(s.sig, (l = []));
+    l.push(s);
+  }
+  // the longest request, to bound the backwards search of errorsBetween
+  let maxSpan = UNKNOWN_DURATION_MS;
+  for (const e of errors) if (e.requestTime !== undefined && e.requestTime * SEC > maxSpan) maxSpan = e.requestTime * SEC;
+
+  // errors by request key for the same-request join
+  const byRequest = new Map<string, number[]>();
+  errors.forEach((e, i) => {
+    const k = `${clientKey(e.client)} ${e.request}`;
+    let l = byRequest.get(k);
+    if (!l) byRequest.set(k, (l = []));
+    l.push(i);
+  });
+  const byClient = new Map<string, number[]>();
+  errors.forEach((e, i) => {
+    const k = clientKey(e.client);
+    let l = byClient.get(k);
+    if (!l) byClient.set(k, (l = []));
+    l.push(i);
+  });
+
+  const endOf = (e: ErrorRequest): number => (e.timeIsStart ? e.time + (e.requestTime ?? 0) * SEC : e.time);
+  const requestSpan = (e: ErrorRequest): [number, number] => {
+    const dur = e.requestTime !== undefined ? e.requestTime * SEC : UNKNOWN_DURATION_MS;
+    return e.timeIsStart ? [e.time - SLACK_MS, e.time + dur + SLACK_MS] : [e.time - dur - SLACK_MS, e.time + SLACK_MS];
+  };
+
+  const nearest = (candidates: number[] | undefined, t: number): number | undefined => {
+    if (!candidates) return undefined;
+    let best: number | undefined;
+    let bestDist = Infinity;
+    for (const i of candidates) {
+      const e = errors[i];
+      if (!e) continue;
+      const [lo, hi] = requestSpan(e);
+      if (t < lo || t > hi) continue;
+      const d = Math.abs(e.time - t);
+      if (d < bestDist) {
+        bestDist = d;
+        best = i;
+      }
+    }
+    return best;
+  };
+
+  return {
+    digest,
+    errors,
+    signals,
+    bySig(...ids) {
+      if (ids.length === 1) return bySigCache.get(ids[0] ?? '') ?? [];
+      const out: Signal[] = [];
+      for (const id of ids) out.push(...(bySigCache.get(id) ?? []));
+      return out.sort((a, b) => a.time - b.time);
+    },
+    has(family) {
+      return (digest.coverage.get(family)?.records ?? 0) > 0;
+    },
+    coverage(family) {
+      const c = digest.coverage.get(family);
+      return c && Number.isFinite(c.from) ? { from: c.from, to: c.to } : undefined;
+    },
+    sameRequest(s) {
+      const client = clientKey(s.keys.client);
+      if (!client || s.time !== s.time) return undefined;
+      if (s.keys.request) return nearest(byRequest.get(`${client} ${s.keys.request}`), s.time);
+      // Apache error lines carry the client but not the request line: the client's 5xx at that moment
+      if (s.family === 'apache-error') return nearest(byClient.get(client), s.time);
+      return undefined;
+    },
+    errorsBetween(from, to, pred) {
+      const out: number[] = [];
+      // Apache stamps the start: its end may lie up to maxSpan later than the stamp
+      for (let i = lowerBound(errors, from - maxSpan - SLACK_MS); i < errors.length; i++) {
+        const e = errors[i];
+        if (!e || e.time > to + SLACK_MS) break;
+        const end = endOf(e);
+        if (end < from - SLACK_MS || end > to + SLACK_MS) continue;
+        if (!pred || pred(e, i)) out.push(i);
+      }
+      return out;
+    },
+    upstreamOf(e) {
+      const a = e.upstreamAddr;
+      if (!a || a.length === 0) return undefined;
+      for (let i = a.length - 1; i >= 0; i--) {
+        const n = normalizeUpstream(a[i]);
+        if (n && n !== '-') return n;
+      }
+      return undefined;
+    },
+    requestSpan,
+  };
+}

@@ -1,0 +1,152 @@
+// Runs every rule on the merged digest, credits each 5xx to at most one cause (Part 6.5), ranks the causes
+// and cuts each cause's 5xx into episodes. Pure: the same digest gives the same diagnosis.
+import type { Digest, ErrorRequest } from '../digest/digest.js';
+import type { Claim, Finding, Rule } from '../rules/types.js';
+import type { Signal } from '../signals/types.js';
+import { createContext, type DiagnoseContext } from './context.js';
+
+/** Claims below this are not enough to explain a 5xx (Part 6.5 step 5). */
+export const MIN_CLAIM_CONFIDENCE = 0.35;
+/** A cause's 5xx belong to one episode while the gaps between them stay at most this long (W-BURST). */
+export const EPISODE_GAP_MS = 30_000;
+/** Findings with no 5xx of their own are still reported from this confidence on (hidden failures). */
+const MIN_SILENT_CONFIDENCE = 0.6;
+
+export interface Episode {
+  from: number;
+  to: number;
+  requests: number;
+  /** highest number of this cause's 5xx in any one minute of the episode */
+  peakPerMinute: number;
+}
+
+export interface DiagnosedCause {
+  rule: Rule;
+  finding: Finding;
+  /** indexes into ctx.errors credited to this cause */
+  errors: number[];
+  claims: Claim[];
+  confidence: number;
+  score: number;
+  firstSeen: number;
+  lastSeen: number;
+  episodes: Episode[];
+}
+
+export interface Diagnosis {
+  ctx: DiagnoseContext;
+  causes: DiagnosedCause[];
+  /** indexes of 5xx that no cause explains */
+  unexplained: number[];
+  /** error index → cause id, for timelines */
+  attribution: Map<number, string>;
+}
+
+function episodesOf(times: number[]): Episode[] {
+  const out: Episode[] = [];
+  const sorted = times.filter((t) => t === t).sort((a, b) => a - b);
+  let cur: { from: number; to: number; times: number[] } | null = null;
+  const close = (): void => {
+    if (!cur) return;
+    const perMinute = new Map<number, number>();
+    for (const t of cur.times) {
+      const m = Math.floor(t / 60_000);
+      perMinute.set(m, (perMinute.get(m) ?? 0) + 1);
+    }
+    out.push({ from: cur.from, to: cur.to, requests: cur.times.length, peakPerMinute: Math.max(...perMinute.values()) });
+  };
+  for (const t of sorted) {
+    if (cur && t - cur.to <= EPISODE_GAP_MS) {
+      cur.to = t;
+      cur.times.push(t);
+    } else {
+      close();
+      cur = { from: t, to: t, times: [t] };
+    }
+  }
+  close();
+  return out;
+}
+
+function signalSpan(signals: readonly Signal[]): [number, number] {
+  let lo = Infinity, hi = -Infinity;
+  for (const s of signals) {
+    if (s.time !== s.time) continue;
+    if (s.time < lo) lo = s.time;
+    if (s.time > hi) hi = s.time;
+  }
+  return [lo, hi];
+}
+
+export function diagnose(digest: Digest, rules: readonly Rule[]): Diagnosis {
+  const ctx = createContext(digest);
+  const found: { rule: Rule; order: number; finding: Finding }[] = [];
+  rules.forEach((rule, order) => {
+    for (const finding of rule.diagnose(ctx)) found.push({ rule, order, finding });
+  });
+
+  // each 5xx goes to the strongest claim; ties go to the rule that names a deeper cause, then to registry order
+  const best = new Map<number, { idx: number; claim: Claim }>();
+  found.forEach((f, idx) => {
+    for (const claim of f.finding.claims) {
+      if (claim.confidence < MIN_CLAIM_CONFIDENCE) continue;
+      const cur = best.get(claim.error);
+      if (!cur) {
+        best.set(claim.error, { idx, claim });
+        continue;
+      }
+      const other = found[cur.idx];
+      if (!other) continue;
+      const d = claim.confidence - cur.claim.confidence;
+      const better =
+        d > 1e-9 ||
+        (Math.abs(d) <= 1e-9 &&
+          (Boolean(other.rule.residual) !== Boolean(f.rule.residual) ? !f.rule.residual : f.order < other.order));
+      if (better) best.set(claim.error, { idx, claim });
+    }
+  });
+
+  const won = new Map<number, { errors: number[]; claims: Claim[] }>();
+  const attribution = new Map<number, string>();
+  for (const [error, { idx, claim }] of best) {
+    let w = won.get(idx);
+    if (!w) won.set(idx, (w = { errors: [], claims: [] }));
+    w.errors.push(error);
+    w.claims.push(claim);
+    const f = found[idx];
+    if (f) attribution.set(error, f.rule.id);
+  }
+
+  const causes: DiagnosedCause[] = [];
+  found.forEach((f, idx) => {
+    const w = won.get(idx);
+    const errs = (w?.errors ?? []).sort((a, b) => a - b);
+    if (errs.length === 0 && (f.finding.confidence < MIN_SILENT_CONFIDENCE || f.finding.evidence.length === 0)) return;
+    const claims = w?.claims ?? [];
+    const confidence =
+      claims.length > 0 ? claims.reduce((sum, c) => sum + c.confidence, 0) / claims.length : f.finding.confidence;
+    const times = errs.map((i) => (ctx.errors[i] as ErrorRequest).time);
+    const [sigFrom, sigTo] = signalSpan(f.finding.evidence);
+    const firstSeen = Math.min(sigFrom, ...times.filter((t) => t === t));
+    const lastSeen = Math.max(sigTo, ...times.filter((t) => t === t));
+    causes.push({
+      rule: f.rule,
+      finding: f.finding,
+      errors: errs,
+      claims,
+      confidence: Math.round(confidence * 100) / 100,
+      score: Math.round(errs.length * confidence * 100) / 100,
+      firstSeen,
+      lastSeen,
+      episodes: episodesOf(times),
+    });
+  });
+
+  // two findings of one rule (e.g. two pools) stay separate rows; ranking: impact x confidence, then recency
+  causes.sort((a, b) => b.score - a.score || b.confidence - a.confidence || b.lastSeen - a.lastSeen);
+  const unexplained: number[] = [];
+  ctx.errors.forEach((_, i) => {
+    if (!best.has(i)) unexplained.push(i);
+  });
+  return { ctx, causes, unexplained, attribution };
+}

@@ -1,0 +1,77 @@
+// Opening an input: a stream of byte chunks, gunzipped when the first bytes are the gzip magic (never by
+// name: 'access.log.2.gz' renamed to 'old' is still gzip, and a plain file named .gz is still plain).
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import type { Source } from './sources.js';
+
+const READ_SIZE = 1 << 20;
+
+export interface OpenedInput {
+  chunks: AsyncIterable<Buffer>;
+  gzip: boolean;
+  /** set when the input looks binary (NUL bytes / mostly non-text in the first bytes) */
+  binary: boolean;
+}
+
+/** True when a sample of bytes is not text: NULs, or many control bytes that logs never hold. */
+export function looksBinary(sample: Buffer): boolean {
+  const n = Math.min(sample.length, 8192);
+  if (n === 0) return false;
+  let odd = 0;
+  for (let i = 0; i < n; i++) {
+    const c = sample[i] ?? 0;
+    if (c === 0) return true;
+    if (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 27 && c !== 12) odd++;
+  }
+  return odd / n > 0.1;
+}
+
+async function* none(): AsyncGenerator<Buffer> {
+  // an empty input
+}
+
+function isGzip(b: Buffer): boolean {
+  return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+}
+
+/** Yields the first chunk again, then the rest of the iterator. */
+async function* prepend(first: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  yield first;
+  for (;;) {
+    const r = await rest.next();
+    if (r.done) return;
+    yield r.value;
+  }
+}
+
+function rawStream(src: Source): Readable {
+  return src.kind === 'stdin' ? process.stdin : createReadStream(src.path, { highWaterMark: READ_SIZE });
+}
+
+async function firstChunk(it: AsyncIterator<Buffer>): Promise<Buffer | null> {
+  for (;;) {
+    const r = await it.next();
+    if (r.done) return null;
+    if (r.value.length > 0) return r.value;
+  }
+}
+
+/**
+ * Opens the input. Errors while opening (missing, unreadable) reject; errors while reading (truncated
+ * gzip, a file removed mid-run) surface from the chunk iterator, after every byte that could be read.
+ */
+export async function openInput(src: Source): Promise<OpenedInput> {
+  const raw = rawStream(src)[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const first = await firstChunk(raw);
+  if (first === null) return { chunks: none(), gzip: false, binary: false };
+  if (!isGzip(first)) {
+    return { chunks: prepend(first, raw), gzip: false, binary: looksBinary(first) };
+  }
+  const gunzip = createGunzip({ chunkSize: READ_SIZE });
+  Readable.from(prepend(first, raw)).on('error', (e: Error) => gunzip.destroy(e)).pipe(gunzip);
+  const out = gunzip[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const head = await firstChunk(out);
+  if (head === null) return { chunks: none(), gzip: true, binary: false };
+  return { chunks: prepend(head, out), gzip: true, binary: looksBinary(head) };
+}

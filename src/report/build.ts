@@ -1,0 +1,209 @@
+// Diagnosis + inputs → the Report object every renderer draws from.
+import { BUCKET_MS, statusTotals, type Digest, type ErrorRequest } from '../digest/digest.js';
+import type { Diagnosis, DiagnosedCause } from '../diagnose/diagnose.js';
+import type { InputSummary } from '../input/ingest.js';
+import type { Signal } from '../signals/types.js';
+import { formatInZone } from '../time/zone.js';
+import { statusMeaning } from './status-meanings.js';
+import { SCHEMA_VERSION, type CauseReport, type EvidenceItem, type InputReport, type Report } from './schema.js';
+
+export interface BuildOptions {
+  tz: string;
+  version: string;
+  top?: number;
+  partial?: boolean;
+}
+
+const MAX_EVIDENCE = 6;
+const TOP_PATHS = 5;
+
+function iso(t: number, tz: string): string | null {
+  return Number.isFinite(t) ? formatInZone(t, tz) : null;
+}
+
+function topPaths(errors: readonly ErrorRequest[], n: number): { path: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const e of errors) counts.set(e.path, (counts.get(e.path) ?? 0) + 1);
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, n)
+    .map(([path, count]) => ({ path, count }));
+}
+
+function byStatus(errors: readonly ErrorRequest[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const e of errors) out[e.status] = (out[e.status] ?? 0) + 1;
+  return out;
+}
+
+function signalEvidence(s: Signal, why: string, via?: string): EvidenceItem {
+  const item: EvidenceItem = { file: s.source, line: s.line, text: s.text, why };
+  if (via) item.via = via;
+  return item;
+}
+
+function evidenceOf(c: DiagnosedCause, errors: readonly ErrorRequest[]): EvidenceItem[] {
+  const out: EvidenceItem[] = [];
+  const seen = new Set<string>();
+  const push = (item: EvidenceItem): void => {
+    const key = `${item.file}:${item.line}`;
+    if (seen.has(key) || out.length >= MAX_EVIDENCE) return;
+    seen.add(key);
+    out.push(item);
+  };
+  // one joined request first: the 5xx itself and the line that explains it
+  const joined = c.claims.find((cl) => cl.evidence !== undefined);
+  if (joined) {
+    const e = errors[joined.error];
+    if (e) push({ file: e.source, line: e.line, text: e.raw, why: 'the failed request' });
+    if (joined.evidence) push(signalEvidence(joined.evidence, joined.why, joined.via));
+  }
+  for (const s of c.finding.evidence) push(signalEvidence(s, 'supporting signal'));
+  for (const cl of c.claims) if (cl.evidence) push(signalEvidence(cl.evidence, cl.why, cl.via));
+  if (out.length === 0 && c.errors.length > 0) {
+    const e = errors[c.errors[0] ?? 0];
+    if (e) push({ file: e.source, line: e.line, text: e.raw, why: 'the failed request' });
+  }
+  return out;
+}
+
+function upstreamsOf(c: DiagnosedCause, diagnosis: Diagnosis): string[] {
+  const set = new Set<string>(c.finding.upstreams ?? []);
+  for (const i of c.errors.slice(0, 1000)) {
+    const e = diagnosis.ctx.errors[i];
+    const u = e ? diagnosis.ctx.upstreamOf(e) : undefined;
+    if (u) set.add(u);
+  }
+  return [...set].slice(0, 10);
+}
+
+function causeReport(c: DiagnosedCause, rank: number, diagnosis: Diagnosis, tz: string): CauseReport {
+  const errs = c.errors.map((i) => diagnosis.ctx.errors[i]).filter((e): e is ErrorRequest => e !== undefined);
+  const summary = c.finding.note ? `${c.rule.fix.summary} ${c.finding.note}` : c.rule.fix.summary;
+  const report: CauseReport = {
+    rank,
+    id: c.rule.id,
+    title: c.rule.title,
+    layer: c.rule.layer,
+    confidence: c.confidence,
+    score: c.score,
+    affectedRequests: errs.length,
+    byStatus: byStatus(errs),
+    firstSeen: iso(c.firstSeen, tz),
+    lastSeen: iso(c.lastSeen, tz),
+    episodes: c.episodes.map((ep) => ({
+      from: iso(ep.from, tz) ?? '',
+      to: iso(ep.to, tz) ?? '',
+      requests: ep.requests,
+      peakPerMinute: ep.peakPerMinute,
+    })),
+    topPaths: topPaths(errs, TOP_PATHS),
+    upstreams: upstreamsOf(c, diagnosis),
+    culprits: c.finding.culprits ?? [],
+    evidence: evidenceOf(c, diagnosis.ctx.errors),
+    signalCount: c.finding.evidence.length,
+    fix: { summary, directives: c.finding.directives ?? c.rule.fix.directives },
+  };
+  if (c.finding.variant) report.variant = c.finding.variant;
+  if (c.finding.missingSources && c.finding.missingSources.length > 0) report.missingSources = c.finding.missingSources;
+  return report;
+}
+
+/** Interval for the timeline so that it has at most ~300 points. */
+function timelineStep(from: number, to: number): number {
+  const span = to - from;
+  for (const step of [60_000, 300_000, 900_000, 3_600_000, 21_600_000, 86_400_000]) {
+    if (span / step <= 300) return step;
+  }
+  return 86_400_000 * 7;
+}
+
+function timeline(digest: Digest, diagnosis: Diagnosis, tz: string): Report['timeline'] {
+  let from = Infinity, to = -Infinity;
+  for (const sec of digest.buckets.keys()) {
+    const t = sec * BUCKET_MS;
+    if (t < from) from = t;
+    if (t > to) to = t;
+  }
+  if (!Number.isFinite(from)) return [];
+  const step = timelineStep(from, to);
+  const start = Math.floor(from / step) * step;
+  const n = Math.floor((to - start) / step) + 1;
+  const rows = Array.from({ length: n }, (_, i) => ({
+    t: start + i * step,
+    requests: 0,
+    errors5xx: 0,
+    byCause: {} as Record<string, number>,
+  }));
+  for (const [sec, b] of digest.buckets) {
+    const row = rows[Math.floor((sec * BUCKET_MS - start) / step)];
+    if (!row) continue;
+    row.requests += b.total;
+    for (const [k, v] of Object.entries(b.byStatus)) if (k >= '500' && k <= '599') row.errors5xx += v;
+  }
+  diagnosis.ctx.errors.forEach((e, i) => {
+    const row = rows[Math.floor((e.time - start) / step)];
+    if (!row) return;
+    const cause = diagnosis.attribution.get(i) ?? 'unexplained';
+    row.byCause[cause] = (row.byCause[cause] ?? 0) + 1;
+  });
+  return rows.map((r) => ({ t: formatInZone(r.t, tz), requests: r.requests, errors5xx: r.errors5xx, byCause: r.byCause }));
+}
+
+export function inputReport(s: InputSummary, tz: string): InputReport {
+  return {
+    path: s.path,
+    format: s.format,
+    gzip: s.gzip,
+    lines: s.lines,
+    records: s.records,
+    unrecognized: s.unrecognized,
+    unrecognizedSamples: s.unrecognizedSamples,
+    truncatedLines: s.truncatedLines,
+    from: iso(s.from, tz),
+    to: iso(s.to, tz),
+    problems: s.problems,
+  };
+}
+
+export function buildReport(
+  digest: Digest,
+  inputs: readonly InputSummary[],
+  diagnosis: Diagnosis,
+  opts: BuildOptions,
+): Report {
+  const totals = statusTotals(digest);
+  const errors5xx = Object.entries(totals.byStatus).reduce((n, [k, v]) => (k >= '500' && k <= '599' ? n + v : n), 0);
+  const causes = diagnosis.causes.slice(0, opts.top ?? diagnosis.causes.length);
+  const unexplained = diagnosis.unexplained
+    .map((i) => diagnosis.ctx.errors[i])
+    .filter((e): e is ErrorRequest => e !== undefined);
+  let from = Infinity, to = -Infinity;
+  for (const s of inputs) {
+    if (s.from < from) from = s.from;
+    if (s.to > to) to = s.to;
+  }
+  const statuses = Object.keys(totals.byStatus)
+    .map(Number)
+    .filter((s) => s >= 500 || s === 499)
+    .sort((a, b) => a - b);
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'logsleuth', version: opts.version },
+    timezoneAssumed: opts.tz,
+    partial: Boolean(opts.partial),
+    window: { from: iso(from, opts.tz), to: iso(to, opts.tz) },
+    inputs: inputs.map((s) => inputReport(s, opts.tz)),
+    summary: {
+      requests: totals.requests,
+      byStatus: totals.byStatus,
+      errors5xx,
+      explained5xx: diagnosis.attribution.size,
+      hiddenUpstreamFailures: digest.hiddenUpstreamFailures,
+    },
+    causes: causes.map((c, i) => causeReport(c, i + 1, diagnosis, opts.tz)),
+    unexplained: { count: unexplained.length, byStatus: byStatus(unexplained), topPaths: topPaths(unexplained, TOP_PATHS) },
+    statusMeanings: statuses.map((status) => ({ status, meaning: statusMeaning(status) })),
+    timeline: timeline(digest, diagnosis, opts.tz),
+  };
+}
