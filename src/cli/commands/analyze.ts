@@ -2,16 +2,12 @@
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Argv } from 'yargs';
-import { addRecord, createDigest, normalize } from '../../digest/digest.js';
-import { diagnose } from '../../diagnose/diagnose.js';
 import { resolveSources } from '../../input/sources.js';
-import { buildReport } from '../../report/build.js';
+import { analyzeSources } from '../../pipeline.js';
 import { renderMarkdown } from '../../report/markdown.js';
 import { renderTable } from '../../report/table.js';
-import { rules } from '../../rules/index.js';
 import { EXIT_INPUT, EXIT_OK, terminalWidth, toolVersion, useColor, warn, watchInterrupt, writeOut } from '../io.js';
 import { inputOptions, readInputFlags, UsageError } from '../options.js';
-import { readSources } from '../read.js';
 
 function builder(y: Argv) {
   return inputOptions(y)
@@ -42,16 +38,11 @@ export async function runAnalyze(argv: Record<string, unknown>): Promise<number>
   }
 
   const shouldStop = watchInterrupt();
-  const digest = createDigest();
-  const inputs = await readSources(sources, { ...flags, onRecord: (r) => addRecord(digest, r), shouldStop, warn });
-  const readable = inputs.filter((i) => i.lines > 0);
-  if (readable.length === 0 && inputs.every((i) => i.problems.length > 0) && problems.length + inputs.length > 0) {
+  const { inputs, report } = await analyzeSources(sources, { ...flags, version: toolVersion(), top, shouldStop, warn });
+  if (inputs.every((i) => i.lines === 0 && i.problems.length > 0)) {
     warn('nothing could be read');
     return EXIT_INPUT;
   }
-  normalize(digest);
-  const diagnosis = diagnose(digest, rules);
-  const report = buildReport(digest, inputs, diagnosis, { tz: flags.tz, version: toolVersion(), top, partial: shouldStop() });
 
   const asJson = `${JSON.stringify(report, null, 2)}\n`;
   if (output) {
