@@ -1,6 +1,7 @@
 // The joins every rule needs, built once per diagnosis over the merged digest (signatures.md Part 6.1).
 import type { Digest, ErrorRequest } from '../digest/digest.js';
 import type { Signal } from '../signals/types.js';
+import { upstreamKeyOf } from '../signals/upstream.js';
 
 const SEC = 1000;
 /** Clock precision is 1 s in most logs: every "same time" join gets this slack (Part 2.12). */
@@ -30,20 +31,11 @@ export interface DiagnoseContext {
   requestSpan(e: ErrorRequest): [number, number];
 }
 
-/** 'fastcgi://unix:/run/php/php8.2-fpm.sock:' / 'http://10.0.0.5:8080/x' / 'unix:/x.sock' → join key. */
+/** Join key of a printed upstream ('fastcgi://unix:/x.sock:' → 'unix:/x.sock'); undefined for '-' or empty. */
 export function normalizeUpstream(u: string | undefined): string | undefined {
   if (!u) return undefined;
-  let s = u.trim();
-  const scheme = s.indexOf('://');
-  if (scheme !== -1) s = s.slice(scheme + 3);
-  if (s.startsWith('unix:')) {
-    // nginx prints the unix peer followed by ':' and the URI
-    const colon = s.indexOf(':', 5);
-    return colon === -1 ? s : s.slice(0, colon);
-  }
-  const slash = s.indexOf('/');
-  if (slash !== -1) s = s.slice(0, slash);
-  return s || undefined;
+  const k = upstreamKeyOf(u);
+  return k === '' || k === '-' ? undefined : k;
 }
 
 function lowerBound(arr: readonly { time: number }[], t: number): number {
@@ -164,7 +156,7 @@ export function createContext(digest: Digest): DiagnoseContext {
       if (!a || a.length === 0) return undefined;
       for (let i = a.length - 1; i >= 0; i--) {
         const n = normalizeUpstream(a[i]);
-        if (n && n !== '-') return n;
+        if (n) return n;
       }
       return undefined;
     },
