@@ -123,8 +123,11 @@ function addAccess(d: Digest, r: AccessRecord): void {
     }
   }
   b.total++;
-  const key = String(r.status);
-  b.byStatus[key] = (b.byStatus[key] ?? 0) + 1;
+  // status 0: a format that logs none (mod_ssl's ssl_request_log): a request, but no status to count
+  if (r.status !== 0) {
+    const key = String(r.status);
+    b.byStatus[key] = (b.byStatus[key] ?? 0) + 1;
+  }
   if (r.userAgent !== undefined && isCrawler(r.userAgent)) b.bots++;
   cover(d, r.family, t);
   if (r.status >= 500 && r.status <= 599) {

@@ -15,6 +15,23 @@ function isBlank(text: string): boolean {
  * reload with another log_format) still get the auto scanner rather than being lost. A bad format string
  * throws here, with the compiler's one-line message.
  */
+/**
+ * mod_ssl's ssl_request_log (RHEL/CentOS ship it next to access_log): `%t %h %{SSL_PROTOCOL}x
+ * %{SSL_CIPHER}x "%r" %b`. It has no status; its records carry status 0 (unknown) and are counted as
+ * requests, never as errors.
+ */
+const SSL_REQUEST_LOG = '%t %h %{SSL_PROTOCOL}x %{SSL_CIPHER}x "%r" %b';
+
+function sslRequestFormat(source: string, tz: string): CompiledAccessFormat {
+  return compileApacheLogFormat(SSL_REQUEST_LOG, { family: 'apache-access', source, tz, statusOptional: true });
+}
+
+function startsLikeSslRequestLog(text: string): boolean {
+  return text.charCodeAt(0) === LBRACKET_CODE && text.charCodeAt(27) === RBRACKET_CODE;
+}
+const LBRACKET_CODE = 91;
+const RBRACKET_CODE = 93;
+
 export function createAccessParser(ctx: ParseContext, family: AccessFamily, timeIsStart: boolean): LineParser {
   const userFormat = family === 'nginx-access' ? ctx.nginxLogFormat : ctx.apacheLogFormat;
   let compiled: CompiledAccessFormat | undefined;
@@ -23,10 +40,15 @@ export function createAccessParser(ctx: ParseContext, family: AccessFamily, time
     compiled = family === 'nginx-access' ? compileNginxLogFormat(userFormat, opts) : compileApacheLogFormat(userFormat, opts);
   }
   const scanner = new AccessLineScanner(family, timeIsStart, ctx.source);
+  let ssl: CompiledAccessFormat | undefined;
   return {
     line(text: string, lineNo: number): LineResult {
       if (isBlank(text)) return LineResult.Ignored;
-      const rec = (compiled !== undefined ? compiled.parse(text, lineNo) : null) ?? scanner.scan(text, lineNo);
+      let rec = (compiled !== undefined ? compiled.parse(text, lineNo) : null) ?? scanner.scan(text, lineNo);
+      if (rec === null && family === 'apache-access' && startsLikeSslRequestLog(text)) {
+        ssl ??= sslRequestFormat(ctx.source, ctx.tz);
+        rec = ssl.parse(text, lineNo);
+      }
       if (rec === null) return LineResult.Unrecognized;
       ctx.emit(rec);
       return LineResult.Record;
@@ -54,13 +76,22 @@ const APACHE_HEX = /\\x(?:[0-9][a-f]|[a-f][0-9a-f])|\\"/;
  */
 export function sniffAccess(lines: readonly string[]): AccessSniff {
   const scanner = new AccessLineScanner('nginx-access', false, '');
+  let ssl: CompiledAccessFormat | undefined;
   let total = 0, ok = 0, nginx = 0, apache = 0;
   for (let i = 0; i < lines.length; i++) {
     const text = lines[i] ?? '';
     if (isBlank(text)) continue;
     total++;
     // a syslog-wrapped line is the syslog wrapper's to claim
-    if (scanner.scan(text, i + 1) === null || (scanner.evidence & EVIDENCE_WRAPPED) !== 0) continue;
+    if (scanner.scan(text, i + 1) === null) {
+      if (!startsLikeSslRequestLog(text)) continue;
+      ssl ??= sslRequestFormat('', 'UTC');
+      if (ssl.parse(text, i + 1) === null) continue;
+      ok++;
+      apache++;
+      continue;
+    }
+    if ((scanner.evidence & EVIDENCE_WRAPPED) !== 0) continue;
     ok++;
     let ev = scanner.evidence;
     if (text.includes('\\')) {

@@ -321,8 +321,9 @@ function createParser(ctx: ParseContext): LineParser {
       return emit(body(text.slice(h.msgStart), h.time, level, h.host), text, lineNo);
     }
     if (isDumpLine(text)) return LineResult.Ignored;
-    // dmesg --notime / stripped kmsg: nothing but the message, accepted while no prefixed line said otherwise
-    if (sawPrefixed) return LineResult.Unrecognized;
+    // dmesg --notime / stripped kmsg: nothing but the message, accepted while no prefixed line said otherwise;
+    // as a fallback for another family's input only when the text is unmistakably the kernel's
+    if (sawPrefixed || (ctx.fallback && !looksKernel(text))) return LineResult.Unrecognized;
     return emit({ time: NaN, message: text }, text, lineNo);
   }
 

@@ -23,6 +23,8 @@ export interface AccessFormatOptions {
   source: string;
   /** zone for zone-less stamps (%{%Y-%m-%d %H:%M:%S}t) */
   tz: string;
+  /** built-in formats that log no status (mod_ssl's ssl_request_log); users' formats must have one */
+  statusOptional?: boolean;
 }
 
 export interface CompiledAccessFormat {
@@ -221,7 +223,8 @@ function parseNginx(format: string): { items: Item[]; timeIsStart: boolean } {
 // ---------------------------------------------------------------------------------------------------------
 // Apache and PHP-FPM
 
-const APACHE_LETTERS = 'aAbBCDefhHiIklLmnoOpPqrRsStTuUvVX';
+// x and c are mod_ssl's %{SSL_PROTOCOL}x / %{…}c (its ssl_request_log uses them)
+const APACHE_LETTERS = 'aAbBcCDefhHiIklLmnoOpPqrRsStTuUvVxX';
 
 /** Accepts the bare format, the format in double quotes, or the `LogFormat "…" nick` / `CustomLog path "…"` line. */
 function apacheFormatText(input: string): string {
@@ -434,7 +437,7 @@ interface Program {
   hasUri: boolean;
 }
 
-function build(items: Item[], dialect: Dialect): Program {
+function build(items: Item[], dialect: Dialect, statusOptional = false): Program {
   const name = DIALECT_NAME[dialect];
   // Merge path+query pairs that formats write back to back: %U%q, $uri$is_args$args, FPM %r%Q%q.
   const merged: Item[] = [];
@@ -459,7 +462,7 @@ function build(items: Item[], dialect: Dialect): Program {
   // The first field mapped to a target wins (%h before %a); alternates only count when the main one is absent.
   const present = new Set<number>();
   for (const it of merged) if ('kind' in it) present.add(it.kind);
-  if (!present.has(F_STATUS)) {
+  if (!present.has(F_STATUS) && !statusOptional) {
     throw new Error(
       `${name} has no ${dialect === 'nginx' ? '$status' : '%s or %>s'}: logsleuth needs the response status to find 5xx`,
     );
@@ -557,10 +560,11 @@ function compile(format: string, dialect: Dialect, opts: AccessFormatOptions): C
   const name = DIALECT_NAME[dialect];
   if (format.trim() === '') throw new Error(`${name} is empty`);
   const parsed = dialect === 'nginx' ? parseNginx(nginxFormatText(format)) : parsePercent(dialect === 'apache' ? apacheFormatText(format) : format.trim(), dialect);
-  const prog = build(parsed.items, dialect);
+  const prog = build(parsed.items, dialect, Boolean(opts.statusOptional));
   const { lead, kinds, modes, widths, after, hasRequest, hasUri } = prog;
   const n = kinds.length;
   const { family, source, tz } = opts;
+  const statusOptional = Boolean(opts.statusOptional);
   const timeIsStart = parsed.timeIsStart;
   const buildRequest = !hasRequest;
 
@@ -595,7 +599,7 @@ function compile(format: string, dialect: Dialect, opts: AccessFormatOptions): C
       if (kinds[f] === F_STATUS) sawStatus = true;
       pos = end + lit.length;
     }
-    if (!sawStatus) return null;
+    if (!sawStatus && !statusOptional) return null;
     if (buildRequest) {
       // no $request / %r: rebuild the request line from its parts
       const target = hasUri ? rec.request : rec.path;

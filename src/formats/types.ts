@@ -150,6 +150,11 @@ export interface ParseContext {
   /** user-supplied access format strings, when given */
   nginxLogFormat?: string;
   apacheLogFormat?: string;
+  /**
+   * The parser only sees lines the input's own family did not recognise (mixed stdin): accept a line only
+   * when it is unmistakably this family's, never as a permissive default.
+   */
+  fallback?: boolean;
   emit(record: LogRecord): void;
 }
 

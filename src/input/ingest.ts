@@ -107,10 +107,11 @@ export async function ingestSource(src: Source, opts: IngestOptions): Promise<In
   let primaryId: FormatId | null = null;
   // parsers of the other families, made on first need, for lines the primary does not know
   const fallbacks = new Map<FormatId, LineParser>();
+  const fallbackCtx: ParseContext = { ...ctx, fallback: true };
   const fallbackParser = (f: LogFormat): LineParser => {
     let p = fallbacks.get(f.id);
     if (!p) {
-      p = f.createParser(ctx);
+      p = f.createParser(fallbackCtx);
       fallbacks.set(f.id, p);
     }
     return p;

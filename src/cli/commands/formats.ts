@@ -14,7 +14,7 @@ function builder(y: Argv) {
 
 export async function runFormats(argv: Record<string, unknown>): Promise<number> {
   const flags = readInputFlags(argv);
-  if (flags.paths.length === 0 && process.stdin.isTTY !== false) {
+  if (flags.paths.length === 0 && process.stdin.isTTY) {
     if (argv.json) await writeOut(`${JSON.stringify(formats.map((f) => ({ id: f.id, title: f.title })), null, 2)}\n`);
     else await writeOut(formats.map((f) => `${f.id.padEnd(14)} ${f.title}`).join('\n') + '\n');
     return EXIT_OK;
