@@ -2,6 +2,8 @@
 import type { Argv } from 'yargs';
 import { formatIds } from '../formats/index.js';
 import type { FormatId } from '../formats/types.js';
+import type { Source } from '../input/sources.js';
+import { inferZoneFromAccessLogs } from '../time/infer-zone.js';
 import { isValidZone, machineZone } from '../time/zone.js';
 
 export class UsageError extends Error {}
@@ -9,6 +11,8 @@ export class UsageError extends Error {}
 export interface InputFlags {
   paths: string[];
   tz: string;
+  /** --tz or TZ was given: never second-guessed */
+  tzExplicit: boolean;
   inputFormat?: FormatId;
   nginxLogFormat?: string;
   apacheLogFormat?: string;
@@ -49,6 +53,7 @@ export function readInputFlags(argv: Record<string, unknown>): InputFlags {
   const flags: InputFlags = {
     paths: Array.isArray(argv.paths) ? argv.paths.map(String) : [],
     tz,
+    tzExplicit: typeof argv.tz === 'string' || Boolean(process.env.TZ),
   };
   if (typeof inputFormat === 'string') flags.inputFormat = inputFormat as FormatId;
   if (typeof argv.nginxLogFormat === 'string') flags.nginxLogFormat = argv.nginxLogFormat;
@@ -56,4 +61,16 @@ export function readInputFlags(argv: Record<string, unknown>): InputFlags {
   if (typeof argv.since === 'string') flags.since = parseWhen('since', argv.since);
   if (typeof argv.until === 'string') flags.until = parseWhen('until', argv.until);
   return flags;
+}
+
+/**
+ * Without --tz, zone-less logs are read in the offset the access logs carry when it differs from this
+ * machine's zone (analysing another host's logs); the user is told, once, on stderr.
+ */
+export function settleZone(flags: InputFlags, sources: readonly Source[], warn: (m: string) => void): void {
+  if (flags.tzExplicit) return;
+  const inferred = inferZoneFromAccessLogs(sources, flags.tz);
+  if (inferred === undefined) return;
+  warn(`reading zone-less logs (error, FPM) in ${inferred}, the offset the access logs carry; use --tz to override`);
+  flags.tz = inferred;
 }

@@ -38,6 +38,20 @@ export function normalizeUpstream(u: string | undefined): string | undefined {
   return k === '' || k === '-' ? undefined : k;
 }
 
+/**
+ * How far an error line at `t` is from being inside the request's own span. Access stamps are floored to
+ * the second: an nginx line written at :23.8 belongs to the request stamped :24 (its end), not :23; an
+ * Apache stamp is the start, so the latest start before the line wins. Inside the span, the closest stamp
+ * breaks ties (with one client repeating a request, nearest-by-stamp alone pairs lines with the wrong one).
+ */
+export function joinDistance(e: ErrorRequest, t: number): number {
+  const dur = (e.requestTime ?? 0) * SEC;
+  const lo = e.timeIsStart ? e.time : e.time - dur;
+  const hi = e.timeIsStart ? (e.requestTime === undefined ? Infinity : e.time + dur + SEC) : e.time + SEC;
+  const outside = t < lo ? lo - t : t > hi ? t - hi : 0;
+  return outside + Math.abs(t - e.time) / 1e6;
+}
+
 function lowerBound(arr: readonly { time: number }[], t: number): number {
   let lo = 0, hi = arr.length;
   while (lo < hi) {
@@ -105,7 +119,7 @@ export function createContext(digest: Digest): DiagnoseContext {
       if (!e) continue;
       const [lo, hi] = requestSpan(e);
       if (t < lo || t > hi) continue;
-      const d = Math.abs(e.time - t);
+      const d = joinDistance(e, t);
       if (d < bestDist) {
         bestDist = d;
         best = i;

@@ -25,7 +25,9 @@ function formatterFor(tz: string): Intl.DateTimeFormat {
 
 /** The machine's zone, as Node sees it (TZ or /etc/localtime). */
 export function machineZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  // an empty or broken TZ makes Intl answer 'Etc/Unknown', which no formatter accepts
+  return tz && tz !== 'Etc/Unknown' && isValidZone(tz) ? tz : 'UTC';
 }
 
 /** True when `tz` is an IANA zone name or a fixed offset such as '+01:00' that we can use. */

@@ -2,7 +2,7 @@
 import type { Argv } from 'yargs';
 import { resolveSources } from '../../input/sources.js';
 import { EXIT_INPUT, EXIT_OK, warn, watchInterrupt, writeOut } from '../io.js';
-import { inputOptions, readInputFlags, UsageError } from '../options.js';
+import { inputOptions, readInputFlags, settleZone, UsageError } from '../options.js';
 import { readSources } from '../read.js';
 
 function builder(y: Argv) {
@@ -16,6 +16,7 @@ export async function runParse(argv: Record<string, unknown>): Promise<number> {
   const flags = readInputFlags(argv);
   const { sources, problems } = resolveSources(flags.paths, !process.stdin.isTTY);
   for (const p of problems) warn(`${p.path}: ${p.message}`);
+  settleZone(flags, sources, warn);
   if (sources.length === 0) {
     if (problems.length === 0) throw new UsageError('no input: give log files or directories, or pipe logs on stdin');
     return EXIT_INPUT;
