@@ -1,0 +1,95 @@
+// Line builders for the app-group rule tests (too-many-open-files, disk-full, database-unavailable,
+// php-fatal-error, backend-5xx): real formats, one day (12 Jan 2026, UTC), times as 'HH:MM:SS'.
+import type { CauseReport, Report } from '../../src/report/schema.js';
+
+export const SOCK = 'unix:/run/php/php8.2-fpm.sock';
+const UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+
+export interface AccessOpts {
+  rt?: number;
+  /** upstream response time; '-' when nginx never reached a backend */
+  urt?: number | '-';
+  ua?: string;
+  us?: number | string;
+}
+
+/** nginx access line: combined + rt/uct/uht/urt/ua/us, the format the corpus uses. */
+export function access(hms: string, client: string, request: string, status: number, o: AccessOpts = {}): string {
+  const reached = o.urt !== '-' && o.ua !== '-';
+  const rt = o.rt ?? 0.045;
+  const urt = o.urt === '-' ? '-' : (o.urt ?? rt).toFixed(3);
+  const ua = o.ua ?? (reached ? SOCK : '-');
+  const us = o.us ?? (reached ? status : '-');
+  const uct = reached ? '0.000' : '-';
+  return `${client} - - [12/Jan/2026:${hms} +0000] "${request}" ${status} 157 "-" "${UA}" rt=${rt.toFixed(3)} uct="${uct}" uht="${urt}" urt="${urt}" ua="${ua}" us="${us}"`;
+}
+
+/** Plain combined access line (no timings, no upstream fields). */
+export function combined(hms: string, client: string, request: string, status: number): string {
+  return `${client} - - [12/Jan/2026:${hms} +0000] "${request}" ${status} 5321 "-" "${UA}"`;
+}
+
+/** Steady background traffic: one 200 every `every` seconds between two minutes of the hour 10. */
+export function background(fromMin: number, toMin: number, every = 5): string[] {
+  const out: string[] = [];
+  for (let t = fromMin * 60; t <= toMin * 60; t += every) {
+    const hms = `10:${String(Math.floor(t / 60)).padStart(2, '0')}:${String(t % 60).padStart(2, '0')}`;
+    out.push(access(hms, `192.0.2.${(t % 200) + 10}`, `GET /page/${t % 17} HTTP/2.0`, 200, { rt: 0.08 }));
+  }
+  return out;
+}
+
+export interface NgxCtx {
+  client: string;
+  request: string;
+  action?: string;
+  upstream?: string;
+}
+
+let conn = 50_000;
+/** nginx error line with its request context. */
+export function ngx(hms: string, level: string, message: string, c?: NgxCtx): string {
+  conn++;
+  const head = `2026/01/12 ${hms} [${level}] 1234#1234: ${c ? `*${conn} ` : ''}${message}`;
+  if (!c) return head;
+  const host = 'shop.example.com';
+  return (
+    `${head}${c.action ? ` while ${c.action}` : ''}, client: ${c.client}, server: ${host}, request: "${c.request}"` +
+    `${c.upstream ? `, upstream: "${c.upstream}"` : ''}, host: "${host}"`
+  );
+}
+
+/** 'FastCGI sent in stderr' carrying PHP messages, joined to a request. */
+export function stderr(hms: string, client: string, request: string, ...messages: string[]): string {
+  const payload = messages.map((m) => `PHP message: ${m}`).join('');
+  return ngx(hms, 'error', `FastCGI sent in stderr: "${payload}"`, {
+    client,
+    request,
+    action: 'reading response header from upstream',
+    upstream: `fastcgi://${SOCK}:`,
+  });
+}
+
+/** PHP error log line (the PHP default zone is UTC here, like the rest). */
+export function phpLog(hms: string, message: string): string {
+  return `[12-Jan-2026 ${hms} UTC] ${message}`;
+}
+
+/** PHP-FPM master log line. */
+export function fpm(hms: string, level: string, message: string): string {
+  return `[12-Jan-2026 ${hms}] ${level}: ${message}`;
+}
+
+/** Apache 2.4 error log line. */
+export function apacheErr(hms: string, module: string, message: string, client?: string, errno?: string): string {
+  return `[Mon Jan 12 ${hms}.123456 2026] [${module}] [pid 2211:tid 140234567890688] ${errno ? `${errno}: ` : ''}${client ? `[client ${client}:51234] ` : ''}${message}`;
+}
+
+/** Apache access line (combined, %t = request start). */
+export function apacheAccess(hms: string, client: string, request: string, status: number): string {
+  return `${client} - - [12/Jan/2026:${hms} +0000] "${request}" ${status} 299 "-" "${UA}"`;
+}
+
+export function cause(report: Report, id: string): CauseReport | undefined {
+  return report.causes.find((c) => c.id === id);
+}
