@@ -23,6 +23,8 @@ export interface DiagnoseContext {
   coverage(family: string): { from: number; to: number } | undefined;
   /** index of the 5xx this request-scoped signal belongs to (same client + request line + W-REQ), if any */
   sameRequest(s: Signal): number | undefined;
+  /** every 5xx the signal could belong to, best first: for one-to-one pairing when a client repeats a request */
+  sameRequestCandidates(s: Signal): number[];
   /** indexes of 5xx whose time window overlaps [from, to], optionally filtered */
   errorsBetween(from: number, to: number, pred?: (e: ErrorRequest, i: number) => boolean): number[];
   /** the normalized address of the upstream that failed for this request ('unix:/run/php/x.sock', '127.0.0.1:9000') */
@@ -110,22 +112,25 @@ export function createContext(digest: Digest): DiagnoseContext {
     return e.timeIsStart ? [e.time - SLACK_MS, e.time + dur + SLACK_MS] : [e.time - dur - SLACK_MS, e.time + SLACK_MS];
   };
 
-  const nearest = (candidates: number[] | undefined, t: number): number | undefined => {
-    if (!candidates) return undefined;
-    let best: number | undefined;
-    let bestDist = Infinity;
+  const inSpan = (candidates: number[] | undefined, t: number): number[] => {
+    if (!candidates) return [];
+    const scored: { i: number; d: number }[] = [];
     for (const i of candidates) {
       const e = errors[i];
       if (!e) continue;
       const [lo, hi] = requestSpan(e);
       if (t < lo || t > hi) continue;
-      const d = joinDistance(e, t);
-      if (d < bestDist) {
-        bestDist = d;
-        best = i;
-      }
+      scored.push({ i, d: joinDistance(e, t) });
     }
-    return best;
+    return scored.sort((a, b) => a.d - b.d || a.i - b.i).map((x) => x.i);
+  };
+  const candidatesOf = (s: Signal): number[] => {
+    const client = clientKey(s.keys.client);
+    if (!client || s.time !== s.time) return [];
+    if (s.keys.request) return inSpan(byRequest.get(`${client} ${s.keys.request}`), s.time);
+    // Apache error lines carry the client but not the request line: the client's 5xx at that moment
+    if (s.family === 'apache-error') return inSpan(byClient.get(client), s.time);
+    return [];
   };
 
   return {
@@ -146,13 +151,9 @@ export function createContext(digest: Digest): DiagnoseContext {
       return c && Number.isFinite(c.from) ? { from: c.from, to: c.to } : undefined;
     },
     sameRequest(s) {
-      const client = clientKey(s.keys.client);
-      if (!client || s.time !== s.time) return undefined;
-      if (s.keys.request) return nearest(byRequest.get(`${client} ${s.keys.request}`), s.time);
-      // Apache error lines carry the client but not the request line: the client's 5xx at that moment
-      if (s.family === 'apache-error') return nearest(byClient.get(client), s.time);
-      return undefined;
+      return candidatesOf(s)[0];
     },
+    sameRequestCandidates: candidatesOf,
     errorsBetween(from, to, pred) {
       const out: number[] = [];
       // Apache stamps the start: its end may lie up to maxSpan later than the stamp

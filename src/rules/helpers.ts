@@ -23,15 +23,22 @@ export function claimSameRequest(
   const claims: Claim[] = [];
   const unjoined: Signal[] = [];
   const seen = new Set<number>();
+  const byConnection = new Set<string>();
   for (const s of signals) {
-    const i = ctx.sameRequest(s);
-    const e = i === undefined ? undefined : ctx.errors[i];
-    if (i === undefined || !e || (opts.statuses && !opts.statuses.includes(e.status))) {
+    // several lines of one nginx connection (stderr + close) are one request: count it once
+    const conn = s.keys.connection !== undefined ? `${s.source}#${s.keys.connection}#${s.keys.request ?? ''}` : undefined;
+    if (conn !== undefined && byConnection.has(conn)) continue;
+    // one 5xx per line: a client repeating a request in the same second gets its lines paired in turn
+    const i = ctx.sameRequestCandidates(s).find((c) => {
+      const e = ctx.errors[c];
+      return !seen.has(c) && e !== undefined && (!opts.statuses || opts.statuses.includes(e.status));
+    });
+    if (i === undefined) {
       unjoined.push(s);
       continue;
     }
-    if (seen.has(i)) continue;
     seen.add(i);
+    if (conn !== undefined) byConnection.add(conn);
     const claim: Claim = { error: i, confidence, why: 'same request', evidence: s };
     const via = opts.via?.(s);
     if (via) claim.via = via;
