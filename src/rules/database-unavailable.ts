@@ -227,8 +227,9 @@ export const rule: Rule = {
     const byKind = new Map<Kind, Signal[]>();
     for (const s of ctx.bySig('D-DB', 'D-REDIS', 'D-MEMCACHED')) {
       const kind = KIND_BY_SIG[s.sig];
-      // lock waits and deadlocks are contention (slow-dependency / php-fatal-error), not availability
-      if (!kind || (kind === 'db' && s.keys.variant === 'lock')) continue;
+      // lock waits and deadlocks are contention (slow-dependency / php-fatal-error), not availability;
+      // 'Errcode: 28' is the database's disk (disk-full)
+      if (!kind || (kind === 'db' && (s.keys.variant === 'lock' || s.keys.variant === 'disk-full'))) continue;
       let l = byKind.get(kind);
       if (!l) byKind.set(kind, (l = []));
       l.push(s);

@@ -112,7 +112,7 @@ export const rule: Rule = {
   layer: 'os',
   meaning:
     'A filesystem ran out of space or inodes (ENOSPC): nginx could not spool request bodies or responses to its temp files, and PHP could not write sessions or files.',
-  signals: ['N-ENOSPC', 'P-SESSION', 'P-FILES', 'A-CONNECT', 'A-FCGI', 'A-HTTP', 'A-MISC'],
+  signals: ['N-ENOSPC', 'P-SESSION', 'P-FILES', 'D-DB', 'A-CONNECT', 'A-FCGI', 'A-HTTP', 'A-MISC'],
   lookAlikes: [
     'too-many-open-files (EMFILE 24)',
     'session write failing with Permission denied (13): ownership, reported as variant session-permission',
@@ -128,6 +128,7 @@ export const rule: Rule = {
       ...ctx.bySig('N-ENOSPC'),
       ...ctx.bySig('P-SESSION').filter((s) => s.keys.errno === ENOSPC || s.keys.errno === 13),
       ...ctx.bySig('P-FILES').filter((s) => s.keys.errno === ENOSPC),
+      ...ctx.bySig('D-DB').filter((s) => s.keys.variant === 'disk-full'),
       ...withErrno(ctx, ['A-CONNECT', 'A-FCGI', 'A-HTTP', 'A-MISC'], [ENOSPC]),
     ]);
     if (signals.length === 0) return [];

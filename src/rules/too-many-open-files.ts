@@ -107,7 +107,7 @@ export const rule: Rule = {
   layer: 'os',
   meaning:
     'A process ran out of file descriptors (EMFILE) or the kernel file table was full (ENFILE): the web server could not open sockets or files, or accept new connections.',
-  signals: ['N-EMFILE', 'P-FILES', 'K-OTHER', 'A-CONNECT', 'A-FCGI', 'A-HTTP'],
+  signals: ['N-EMFILE', 'F-EMFILE', 'P-FILES', 'K-OTHER', 'A-CONNECT', 'A-FCGI', 'A-HTTP'],
   lookAlikes: [
     'nginx-worker-connections (connection slots, not descriptors)',
     'fpm-pool-exhausted (EAGAIN 11, not EMFILE 24)',
@@ -121,6 +121,7 @@ export const rule: Rule = {
   diagnose(ctx) {
     const signals = uniqueSignals([
       ...ctx.bySig('N-EMFILE'),
+      ...ctx.bySig('F-EMFILE'),
       ...ctx.bySig('P-FILES').filter((s) => s.keys.errno === EMFILE || s.keys.errno === ENFILE),
       ...ctx.bySig('K-OTHER').filter((s) => s.keys.variant === 'file-max'),
       ...withErrno(ctx, ['A-CONNECT', 'A-FCGI', 'A-HTTP'], [EMFILE, ENFILE]),

@@ -1039,6 +1039,16 @@ export const signatures: readonly Signature[] = [
     sample: '[12-Jan-2026 10:00:04] WARNING: [pool www] child 12345 exited on signal 9 (SIGKILL) after 81.503321 seconds from start',
   }),
   S({
+    // §5.21: FPM's ZLOG_SYSERROR suffix puts the text first and the errno last ('… Too many open files (24)')
+    id: 'F-EMFILE',
+    families: FPM,
+    title: 'PHP-FPM out of file descriptors',
+    literal: ' (2',
+    match: /(?:Too many open files(?: in system)?|File table overflow) \((2[34])\)$/,
+    keys: (m) => ({ errno: Number(m[1]), variant: 'fpm' }),
+    sample: '[12-Jan-2026 10:00:02] ERROR: failed to accept a connection: Too many open files (24)',
+  }),
+  S({
     id: 'F-TERMINATE',
     families: FPM,
     title: 'request_terminate_timeout reached',
@@ -1331,6 +1341,17 @@ export const signatures: readonly Signature[] = [
   }),
 
   // ---------------------------------------------------------------- dependency texts (§3.7), run on each PHP message
+  S({
+    // MySQL/MariaDB 'Errcode: 28' is the database's disk that is full (§5.22): disk-full, not availability
+    id: 'D-DB',
+    families: PHP,
+    title: 'database: disk full',
+    literal: 'Errcode: 28',
+    match: /Errcode: 28\b/,
+    keys: () => ({ variant: 'disk-full', errno: 28 }),
+    sample:
+      "[12-Jan-2026 09:01:00 UTC] PHP Fatal error:  Uncaught PDOException: SQLSTATE[HY000]: General error: 3 Error writing file '/tmp/MYfd=42' (Errcode: 28 - No space left on device) in /var/www/app/vendor/doctrine/dbal/src/Driver/PDO/Connection.php:33",
+  }),
   S({
     id: 'D-DB',
     families: PHP,
