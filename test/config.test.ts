@@ -13,7 +13,7 @@ describe('reading a host configuration tree', () => {
       expect.objectContaining({ path: '/var/log/nginx/access.log', formatName: 'upstream', file: '/etc/nginx/nginx.conf' }),
     ]);
     expect(cfg.nginx?.accessLogs[0]?.format).toBe(
-      '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_time $upstream_response_time "$upstream_addr" $upstream_status',
+      '$time_iso8601 $remote_addr $host "$request" $status $body_bytes_sent $request_time $upstream_response_time "$upstream_addr" $upstream_status "$http_user_agent"',
     );
     expect(cfg.nginx?.errorLogs.map((e) => e.value)).toEqual(['/var/log/nginx/error.log']);
   });

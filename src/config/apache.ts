@@ -24,7 +24,6 @@ const BUILTIN_FORMATS: Record<string, string> = {
   vhost_combined: '%v:%p %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i"',
 };
 
-const ADVISED = new Set(['Timeout', 'ProxyTimeout', 'MaxRequestWorkers', 'MaxClients', 'ServerLimit', 'ThreadsPerChild', 'KeepAliveTimeout', 'LimitRequestFieldSize']);
 
 /** Splits a directive line into words, keeping quoted strings (with \" escapes) whole. */
 function words(line: string): string[] {
@@ -117,7 +116,7 @@ export function parseApacheConfig(path: string, readFile: ReadFile, glob: Glob, 
       } else if (lower === 'proxypass' || lower === 'proxypassmatch' || lower === 'sethandler' || lower === 'balancermember') {
         const b = backendOf(w.slice(1).join(' '));
         if (b) facts.backends.push({ value: b, file, line: lineNo });
-      } else if (ADVISED.has(name)) {
+      } else if (name !== '') {
         facts.settings.set(name, { value: w.slice(1).join(' '), file, line: lineNo });
       }
     }

@@ -165,7 +165,7 @@ export interface NginxFacts {
   accessLogs: NginxAccessLog[];
   errorLogs: Setting[];
   upstreams: NginxUpstreamUse[];
-  /** the last value seen of settings logsleuth gives advice about (fastcgi_read_timeout, worker_connections…) */
+  /** the last value seen of every simple directive (fastcgi_read_timeout, worker_connections…) */
   settings: Map<string, Setting>;
   /** upstream block name → server addresses */
   upstreamBlocks: Map<string, string[]>;
@@ -175,12 +175,6 @@ export interface NginxFacts {
 export const NGINX_COMBINED =
   '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"';
 
-const ADVISED = new Set([
-  'fastcgi_read_timeout', 'fastcgi_send_timeout', 'fastcgi_connect_timeout', 'fastcgi_buffer_size', 'fastcgi_buffers',
-  'proxy_read_timeout', 'proxy_connect_timeout', 'proxy_buffer_size', 'proxy_buffers', 'worker_connections',
-  'worker_processes', 'worker_rlimit_nofile', 'client_max_body_size', 'client_body_temp_path', 'fastcgi_temp_path',
-  'resolver', 'keepalive', 'limit_req', 'limit_req_zone',
-]);
 
 function upstreamKey(target: string): string {
   return target.replace(/^[a-z]+:\/\//, '').replace(/\/.*$/, '');
@@ -221,7 +215,8 @@ export function nginxFacts(tree: readonly Directive[]): NginxFacts {
           }
           break;
         default:
-          if (ADVISED.has(d.name)) facts.settings.set(d.name, { value: d.args.join(' '), file: d.file, line: d.line });
+          // every simple directive, last one wins: advice may quote any of them
+          if (!d.block) facts.settings.set(d.name, { value: d.args.join(' '), file: d.file, line: d.line });
       }
       if (d.block && d.name !== 'upstream') walk(d.block);
     }

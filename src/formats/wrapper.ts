@@ -273,6 +273,14 @@ function peelNested(message: string, info: WrapperInfo): string {
   return message;
 }
 
+/** syslogd's own lines, which carry no tag: '--- last message repeated 3 times ---', '-- MARK --'. */
+const UNTAGGED_SYSLOG = /^(?:-{2,3} )?(?:last message repeated \d+ times?|MARK)(?: -{2,3})?\s*$|^message repeated \d+ times: /;
+/**
+ * …and tags the header reader did not take: 'syslogd 1.4.1: restart.', '[CLOUDINIT] util.py[DEBUG]: …',
+ * 'Setup Assistant[1173]: …', 'com.apple.xpc.launchd[1] (…)': at most three unquoted words, then ':'.
+ */
+const LOOSE_TAG = /^[^\s"]{1,64}(?: [^\s"]{1,64}){0,2}: |^[^\s"]{1,64}\[\d{1,10}\] \(/;
+
 function syslogSniff(lines: readonly string[]): number {
   if (lines.length === 0) return 0;
   const ref = Date.now();
@@ -282,7 +290,7 @@ function syslogSniff(lines: readonly string[]): number {
     if (h) {
       if (h.form === 'untimed') sum += 0.5;
       else if (h.pri >= 0 || h.tagged) sum += 0.95;
-      else sum += 0.7;
+      else if (UNTAGGED_SYSLOG.test(s.slice(h.msgStart)) || LOOSE_TAG.test(s.slice(h.msgStart))) sum += 0.7;
     } else if (isJournalMarker(s)) {
       sum += 0.9;
     }
@@ -302,8 +310,12 @@ export function createSyslogFormat(inner: InnerFormats): LogFormat {
           if (text.trim() === '') return LineResult.Ignored;
           const h = parseSyslogHeader(text, ctx.tz, ctx.referenceTime, true);
           if (!h) return isJournalMarker(text) ? LineResult.Ignored : LineResult.Unrecognized;
-          // a syslog line from a program we do not analyse (sshd, CRON, '--- last message repeated ---')
-          if (!h.tagged) return LineResult.Ignored;
+          // a stamp and a word but no 'tag:' is only syslog when it is one of syslogd's own untagged lines;
+          // anything else (an ISO-stamped access log, say) is not ours to swallow silently
+          if (!h.tagged) {
+            const rest = text.slice(h.msgStart);
+            return UNTAGGED_SYSLOG.test(rest) || LOOSE_TAG.test(rest) ? LineResult.Ignored : LineResult.Unrecognized;
+          }
           const route = routeTag(h.tag);
           if (!route) return LineResult.Ignored;
           const info: WrapperInfo = { time: h.time, tag: h.tag };

@@ -299,3 +299,16 @@ describe('syslog: with the real inner families', async () => {
     expect(records).toHaveLength(6);
   });
 });
+
+describe('lines that only look like syslog', () => {
+  it('does not swallow an ISO-stamped access log as untagged syslog lines', async () => {
+    const { syslog } = await import('../../src/formats/syslog.js');
+    const { parseLines } = await import('../helpers.js');
+    const lines = [
+      '2026-03-14T09:00:04+00:00 198.51.100.103 shop.example.com "GET /my-account/ HTTP/2.0" 200 7164 0.382 0.380 "unix:/run/php/php8.2-fpm.sock" 200 "Mozilla/5.0"',
+      '2026-03-14T09:00:12+00:00 198.51.100.95 shop.example.com "GET / HTTP/2.0" 502 552 0.001 0.000 "unix:/run/php/php8.2-fpm.sock" 502 "curl/8.5"',
+    ];
+    expect(syslog.sniff(lines)).toBeLessThan(0.3);
+    expect(parseLines(syslog, lines).unrecognized).toBe(2);
+  });
+});
