@@ -1,0 +1,125 @@
+// Line builders for the FPM-group rule tests (fpm-pool-exhausted, php-memory-exhausted,
+// host-memory-exhausted, oom-killer, php-timeout, fpm-request-terminated, fpm-worker-crash, fpm-restart,
+// slow-dependency, upstream-timeout, upstream-reset): real formats, 12 Jan 2026, UTC, times as 'HH:MM:SS'.
+import type { CauseReport, Report } from '../../src/report/schema.js';
+
+export const SOCK = 'unix:/run/php/php8.2-fpm.sock';
+export const UP = `fastcgi://${SOCK}:`;
+const UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+
+/** 'HH:MM:SS' + seconds (may be fractional; the stamp keeps whole seconds like the real logs). */
+export function at(hms: string, plus: number): string {
+  const [h, m, s] = hms.split(':').map(Number) as [number, number, number];
+  const t = h * 3600 + m * 60 + s + Math.floor(plus);
+  return [Math.floor(t / 3600), Math.floor((t % 3600) / 60), t % 60].map((n) => String(n).padStart(2, '0')).join(':');
+}
+
+export interface AccessOpts {
+  rt?: number;
+  urt?: number | '-';
+  ua?: string;
+  us?: number | string;
+}
+
+/** nginx access line: combined + rt/uct/uht/urt/ua/us (the log_format the lab uses). */
+export function access(hms: string, client: string, request: string, status: number, o: AccessOpts = {}): string {
+  const reached = o.urt !== '-';
+  const rt = o.rt ?? 0.05;
+  const urt = o.urt === '-' ? '-' : (o.urt ?? rt).toFixed(3);
+  const ua = o.ua ?? (reached ? SOCK : '-');
+  const us = o.us ?? (reached ? status : '-');
+  return `${client} - - [12/Jan/2026:${hms} +0000] "${request}" ${status} 157 "-" "${UA}" rt=${rt.toFixed(3)} uct="${reached ? '0.000' : '-'}" uht="-" urt="${urt}" ua="${ua}" us="${us}"`;
+}
+
+/** Plain combined access line: no timings, no upstream fields. */
+export function combined(hms: string, client: string, request: string, status: number): string {
+  return `${client} - - [12/Jan/2026:${hms} +0000] "${request}" ${status} 5321 "-" "${UA}"`;
+}
+
+/** Steady traffic: one 200 every `every` seconds from minute `fromMin` to `toMin` of hour 10. */
+export function background(fromMin: number, toMin: number, every = 5): string[] {
+  const out: string[] = [];
+  for (let t = fromMin * 60; t <= toMin * 60; t += every) {
+    const hms = `10:${String(Math.floor(t / 60)).padStart(2, '0')}:${String(t % 60).padStart(2, '0')}`;
+    out.push(access(hms, `192.0.2.${(t % 200) + 10}`, `GET /page/${t % 17} HTTP/2.0`, 200, { rt: 0.08 }));
+  }
+  return out;
+}
+
+let conn = 70_000;
+/** nginx error line with the request context nginx appends. */
+export function ngx(hms: string, level: string, message: string, client?: string, request?: string, action?: string, upstream = UP): string {
+  conn++;
+  const head = `2026/01/12 ${hms} [${level}] 1234#1234: ${client ? `*${conn} ` : ''}${message}`;
+  if (!client || !request) return head;
+  return `${head}${action ? ` while ${action}` : ''}, client: ${client}, server: example.com, request: "${request}", upstream: "${upstream}", host: "example.com"`;
+}
+
+export const READ = 'reading response header from upstream';
+
+export function premature(hms: string, client: string, request: string, upstream = UP): string {
+  return ngx(hms, 'error', 'upstream prematurely closed connection', client, request, READ, upstream);
+}
+
+export function reset(hms: string, client: string, request: string, upstream = UP): string {
+  return ngx(hms, 'error', 'recv() failed (104: Connection reset by peer)', client, request, READ, upstream);
+}
+
+export function timedOut(hms: string, client: string, request: string, action = READ): string {
+  return ngx(hms, 'error', 'upstream timed out (110: Connection timed out)', client, request, action);
+}
+
+export function eagain(hms: string, client: string, request: string): string {
+  return ngx(hms, 'error', `connect() to ${SOCK} failed (11: Resource temporarily unavailable)`, client, request, 'connecting to upstream');
+}
+
+export function refused(hms: string, client: string, request: string): string {
+  return ngx(hms, 'error', `connect() to ${SOCK} failed (111: Connection refused)`, client, request, 'connecting to upstream');
+}
+
+/** 'FastCGI sent in stderr' carrying PHP messages. */
+export function stderr(hms: string, client: string, request: string, ...messages: string[]): string {
+  return ngx(hms, 'error', `FastCGI sent in stderr: "${messages.map((m) => `PHP message: ${m}`).join('')}"`, client, request, READ);
+}
+
+/** PHP-FPM master log line. */
+export function fpm(hms: string, level: string, message: string): string {
+  return `[12-Jan-2026 ${hms}] ${level}: ${message}`;
+}
+
+export function exited(hms: string, pid: number, how: string, uptime = 81.503321): string {
+  return fpm(hms, 'WARNING', `[pool www] child ${pid} exited ${how} after ${uptime.toFixed(6)} seconds from start`);
+}
+
+/** PHP error log line (zone printed: UTC). */
+export function phpLog(hms: string, message: string): string {
+  return `[12-Jan-2026 ${hms} UTC] ${message}`;
+}
+
+/** kern.log line (rsyslog file form). */
+export function kern(hms: string, message: string): string {
+  return `Jan 12 ${hms} web1 kernel: [812345.678901] ${message}`;
+}
+
+export function oomKill(hms: string, pid: number, comm = 'php-fpm8.2', anonKb = 612340): string {
+  return kern(hms, `Out of memory: Killed process ${pid} (${comm}) total-vm:1023456kB, anon-rss:${anonKb}kB, file-rss:0kB, shmem-rss:12345kB, UID:33 pgtables:1480kB oom_score_adj:0`);
+}
+
+/** One FPM slow-log entry (the empty line before it is part of the format). */
+export function slowEntry(hms: string, pid: number, script: string, frames: [fn: string, file: string, line: number][]): string[] {
+  return [
+    '',
+    `[12-Jan-2026 ${hms}]  [pool www] pid ${pid}`,
+    `script_filename = ${script}`,
+    ...frames.map(([fn, file, line], i) => `[0x00007f3b8c01${(0x50f0 - i * 0x100).toString(16)}] ${fn}() ${file}:${line}`),
+  ];
+}
+
+export function cause(report: Report, id: string): CauseReport | undefined {
+  return report.causes.find((c) => c.id === id);
+}
+
+/** Which cause each id got credit for, for look-alike assertions. */
+export function affected(report: Report, id: string): number {
+  return cause(report, id)?.affectedRequests ?? 0;
+}
