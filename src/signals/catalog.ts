@@ -1098,6 +1098,20 @@ export const signatures: readonly Signature[] = [
     sample: 'NOTICE: PHP message: PHP Warning:  Undefined variable $total in /var/www/html/cart.php on line 41',
   }),
   S({
+    // systemd's own unit lines about the FPM service (journal or syslog, routed to php-fpm): §2.10, §5.28
+    id: 'F-LIFECYCLE',
+    families: FPM,
+    title: 'FPM service stopped or started by systemd',
+    literal: 'fpm',
+    match: /^(Stopping|Stopped|Starting|Started|Reloading|Reloaded) (?:php[\d.]{0,8}-fpm|php-fpm[\d.]{0,8})(?:\.service)?\b/,
+    keys: (m) => {
+      const verb = m[1] ?? '';
+      const phase = verb.startsWith('Stop') ? 'stop' : verb === 'Starting' ? 'start' : verb === 'Started' || verb === 'Reloaded' ? 'ready' : 'reload';
+      return { phase, variant: 'systemd' };
+    },
+    sample: 'Jan 12 10:00:01 web1 systemd[1]: Stopping php8.2-fpm.service - The PHP 8.2 FastCGI Process Manager...',
+  }),
+  S({
     id: 'F-LIFECYCLE',
     families: FPM,
     title: 'FPM reload',

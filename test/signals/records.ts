@@ -98,6 +98,7 @@ export function apacheRecord(raw: string): EventRecord {
 
 const FPM_PREFIX = /^\[(\d{2})-([A-Z][a-z]{2})-(\d{4}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{6}))?\] (DEBUG|NOTICE|WARNING|ERROR|ALERT): (?:pid (\d+), )?(?:(\w+)\(\), line (\d+): )?([\s\S]*)$/;
 const FPM_BARE = /^(DEBUG|NOTICE|WARNING|ERROR|ALERT): ([\s\S]*)$/;
+const SYSTEMD_UNIT = /^[A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \S+ systemd\[\d+\]: ([\s\S]*)$/;
 const FPM_LEVEL: Record<string, string> = { DEBUG: 'debug', NOTICE: 'notice', WARNING: 'warn', ERROR: 'error', ALERT: 'alert' };
 
 export function fpmRecord(raw: string): EventRecord {
@@ -110,9 +111,17 @@ export function fpmRecord(raw: string): EventRecord {
     msg = m[12] ?? '';
   } else {
     const b = FPM_BARE.exec(raw);
-    if (!b) throw new Error(`not an FPM line: ${raw}`);
-    level = b[1];
-    msg = b[2] ?? '';
+    // systemd's unit lines, which the syslog/journald wrappers route to the php-fpm family as they are
+    const unit = SYSTEMD_UNIT.exec(raw);
+    if (b) {
+      level = b[1];
+      msg = b[2] ?? '';
+    } else if (unit) {
+      level = 'NOTICE';
+      msg = unit[1] ?? '';
+    } else {
+      throw new Error(`not an FPM line: ${raw}`);
+    }
   }
   r.level = level ? FPM_LEVEL[level] : undefined;
   r.message = msg;
