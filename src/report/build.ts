@@ -2,10 +2,11 @@
 import { BUCKET_MS, statusTotals, type Digest, type ErrorRequest } from '../digest/digest.js';
 import type { Diagnosis, DiagnosedCause } from '../diagnose/diagnose.js';
 import type { InputSummary } from '../input/ingest.js';
+import { computeInsights } from '../insights/index.js';
 import type { Signal } from '../signals/types.js';
 import { formatInZone } from '../time/zone.js';
 import { statusMeaning } from './status-meanings.js';
-import { SCHEMA_VERSION, type CauseReport, type EvidenceItem, type InputReport, type Report } from './schema.js';
+import { SCHEMA_VERSION, type CauseReport, type EvidenceItem, type HostReport, type InputReport, type Report } from './schema.js';
 
 export interface BuildOptions {
   tz: string;
@@ -77,6 +78,41 @@ function upstreamsOf(c: DiagnosedCause, diagnosis: Diagnosis): string[] {
   return [...set].slice(0, 10);
 }
 
+/** Hosts of the credited 5xx (with their counts), then hosts that only show in the cause's signals. */
+function hostsOf(c: DiagnosedCause, diagnosis: Diagnosis): CauseReport['hosts'] {
+  const counts = new Map<string, number>();
+  for (const i of c.errors) {
+    const h = diagnosis.ctx.errors[i]?.host;
+    if (h !== undefined) counts.set(h, (counts.get(h) ?? 0) + 1);
+  }
+  const fromSignal = (s: Signal | undefined): void => {
+    if (s?.host !== undefined && !counts.has(s.host)) counts.set(s.host, 0);
+  };
+  for (const s of c.finding.evidence) fromSignal(s);
+  for (const cl of c.claims) fromSignal(cl.evidence);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([host, requests]) => ({ host, requests }));
+}
+
+/** The same facts turned around: per host, its 5xx and the causes seen there. */
+function hostsReport(causes: readonly CauseReport[], diagnosis: Diagnosis): HostReport[] {
+  const byHost = new Map<string, HostReport>();
+  const entry = (host: string): HostReport => {
+    let h = byHost.get(host);
+    if (!h) byHost.set(host, (h = { host, errors5xx: 0, unexplained: 0, causes: [] }));
+    return h;
+  };
+  for (const e of diagnosis.ctx.errors) if (e.host !== undefined) entry(e.host).errors5xx++;
+  for (const i of diagnosis.unexplained) {
+    const h = diagnosis.ctx.errors[i]?.host;
+    if (h !== undefined) entry(h).unexplained++;
+  }
+  for (const c of causes) for (const h of c.hosts) entry(h.host).causes.push({ id: c.id, requests: h.requests });
+  for (const h of byHost.values()) h.causes.sort((a, b) => b.requests - a.requests);
+  return [...byHost.values()].sort((a, b) => b.errors5xx - a.errors5xx || (a.host < b.host ? -1 : 1));
+}
+
 function causeReport(c: DiagnosedCause, rank: number, diagnosis: Diagnosis, tz: string): CauseReport {
   const errs = c.errors.map((i) => diagnosis.ctx.errors[i]).filter((e): e is ErrorRequest => e !== undefined);
   const summary = c.finding.note ? `${c.rule.fix.summary} ${c.finding.note}` : c.rule.fix.summary;
@@ -99,6 +135,7 @@ function causeReport(c: DiagnosedCause, rank: number, diagnosis: Diagnosis, tz: 
     })),
     topPaths: topPaths(errs, TOP_PATHS),
     upstreams: upstreamsOf(c, diagnosis),
+    hosts: hostsOf(c, diagnosis),
     culprits: c.finding.culprits ?? [],
     evidence: evidenceOf(c, diagnosis.ctx.errors),
     signalCount: c.finding.evidence.length,
@@ -118,14 +155,14 @@ function timelineStep(from: number, to: number): number {
   return 86_400_000 * 7;
 }
 
-function timeline(digest: Digest, diagnosis: Diagnosis, tz: string): Report['timeline'] {
+function timeline(digest: Digest, diagnosis: Diagnosis, tz: string): { rows: Report['timeline']; step: number } {
   let from = Infinity, to = -Infinity;
   for (const sec of digest.buckets.keys()) {
     const t = sec * BUCKET_MS;
     if (t < from) from = t;
     if (t > to) to = t;
   }
-  if (!Number.isFinite(from)) return [];
+  if (!Number.isFinite(from)) return { rows: [], step: 60_000 };
   const step = timelineStep(from, to);
   const start = Math.floor(from / step) * step;
   const n = Math.floor((to - start) / step) + 1;
@@ -147,7 +184,7 @@ function timeline(digest: Digest, diagnosis: Diagnosis, tz: string): Report['tim
     const cause = diagnosis.attribution.get(i) ?? 'unexplained';
     row.byCause[cause] = (row.byCause[cause] ?? 0) + 1;
   });
-  return rows.map((r) => ({ t: formatInZone(r.t, tz), requests: r.requests, errors5xx: r.errors5xx, byCause: r.byCause }));
+  return { rows: rows.map((r) => ({ t: formatInZone(r.t, tz), requests: r.requests, errors5xx: r.errors5xx, byCause: r.byCause })), step };
 }
 
 export function inputReport(s: InputSummary, tz: string): InputReport {
@@ -187,6 +224,8 @@ export function buildReport(
     .map(Number)
     .filter((s) => s >= 500 || s === 499)
     .sort((a, b) => a - b);
+  const line = timeline(digest, diagnosis, opts.tz);
+  const causeReports = causes.map((c, i) => causeReport(c, i + 1, diagnosis, opts.tz));
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'logsleuth', version: opts.version },
@@ -201,9 +240,12 @@ export function buildReport(
       explained5xx: diagnosis.attribution.size,
       hiddenUpstreamFailures: digest.hiddenUpstreamFailures,
     },
-    causes: causes.map((c, i) => causeReport(c, i + 1, diagnosis, opts.tz)),
+    causes: causeReports,
     unexplained: { count: unexplained.length, byStatus: byStatus(unexplained), topPaths: topPaths(unexplained, TOP_PATHS) },
     statusMeanings: statuses.map((status) => ({ status, meaning: statusMeaning(status) })),
-    timeline: timeline(digest, diagnosis, opts.tz),
+    timeline: line.rows,
+    timelineStepSeconds: line.step / 1000,
+    insights: computeInsights(digest, diagnosis, opts.tz),
+    hosts: hostsReport(causeReports, diagnosis),
   };
 }

@@ -2,18 +2,28 @@
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Argv } from 'yargs';
+import { serializeDigest } from '../../digest/serialize.js';
+import { runFollow } from '../../follow/run.js';
+import { analyzeHost } from '../../follow/session.js';
 import { resolveSources } from '../../input/sources.js';
 import { analyzeSources } from '../../pipeline.js';
+import { renderHtml } from '../../report/html.js';
 import { renderMarkdown } from '../../report/markdown.js';
 import { renderTable } from '../../report/table.js';
 import { EXIT_INPUT, EXIT_OK, terminalWidth, toolVersion, useColor, warn, watchInterrupt, writeOut } from '../io.js';
-import { inputOptions, readInputFlags, UsageError } from '../options.js';
+import { inputOptions, jobsOption, readInputFlags, readJobs, settleZone, UsageError } from '../options.js';
+import { createProgress } from '../progress.js';
+import { inputBytes } from '../../workers/parallel.js';
 
 function builder(y: Argv) {
-  return inputOptions(y)
+  return jobsOption(inputOptions(y))
     .option('json', { type: 'boolean', describe: 'print the report as JSON (the schema is in src/report/report.schema.json)' })
-    .option('output', { alias: 'o', type: 'string', describe: 'write the report to a file; the format follows the extension: .json, .md' })
-    .option('top', { type: 'number', describe: 'show at most N causes' });
+    .option('output', { alias: 'o', type: 'string', describe: 'write the report to a file; the format follows the extension: .json, .md, .html (one self-contained page)' })
+    .option('top', { type: 'number', describe: 'show at most N causes' })
+    .option('follow', { alias: 'f', type: 'boolean', describe: 'keep reading the files as they grow (and across logrotate) and re-diagnose every --interval: a live table on a terminal, one line per new episode in a pipe, NDJSON with --json' })
+    .option('interval', { type: 'number', default: 5, describe: 'seconds between diagnoses in --follow' })
+    .option('host', { type: 'string', describe: 'only records of this host (syslog/journald name it); records that name none are taken as this host\'s' })
+    .option('save-digest', { type: 'string', describe: 'also write the mergeable digest to FILE for `logsleuth merge`; --save-digest=- writes it to stdout instead of the report' });
 }
 
 
@@ -21,32 +31,60 @@ export async function runAnalyze(argv: Record<string, unknown>): Promise<number>
   const flags = readInputFlags(argv);
   const output = typeof argv.output === 'string' ? argv.output : undefined;
   const outExt = output ? extname(output).toLowerCase() : undefined;
-  if (outExt !== undefined && !['.json', '.md', '.markdown'].includes(outExt)) {
-    throw new UsageError(
-      outExt === '.html' || outExt === '.htm'
-        ? '-o report.html: the HTML report is not implemented yet; use .json or .md'
-        : `-o ${output}: unknown report type '${outExt}' (use .json or .md)`,
-    );
+  if (outExt !== undefined && !['.json', '.md', '.markdown', '.html', '.htm'].includes(outExt)) {
+    throw new UsageError(`-o ${output}: unknown report type '${outExt}' (use .json, .md or .html)`);
   }
   const top = typeof argv.top === 'number' && argv.top > 0 ? Math.floor(argv.top) : undefined;
+  const host = typeof argv.host === 'string' && argv.host !== '' ? argv.host : undefined;
+  const saveDigest = typeof argv.saveDigest === 'string' ? argv.saveDigest : undefined;
+  // yargs reads a lone '-' as a path (stdin), leaving the flag empty
+  if (saveDigest === '') throw new UsageError('--save-digest needs a file name (--save-digest=- writes the digest to stdout)');
+  const interval = typeof argv.interval === 'number' ? argv.interval : 5;
+  if (argv.follow && (output !== undefined || saveDigest !== undefined)) {
+    throw new UsageError('--follow writes to stdout as it goes: -o and --save-digest are for one-shot runs');
+  }
+  if (!(interval > 0)) throw new UsageError(`--interval: '${String(argv.interval)}' is not a positive number of seconds`);
 
   const { sources, problems } = resolveSources(flags.paths, !process.stdin.isTTY);
   for (const p of problems) warn(`${p.path}: ${p.message}`);
+  settleZone(flags, sources, warn);
   if (sources.length === 0) {
     if (problems.length === 0) throw new UsageError('no input: give log files or directories, or pipe logs on stdin (see --help)');
     return EXIT_INPUT;
   }
 
+  if (argv.follow) {
+    await runFollow(sources, {
+      flags, scope: { host, since: flags.since, until: flags.until }, json: Boolean(argv.json), intervalSeconds: interval, top,
+      version: toolVersion(), tty: Boolean(process.stdout.isTTY), color: useColor(), width: terminalWidth, write: writeOut, warn,
+    });
+    return EXIT_OK;
+  }
+
   const shouldStop = watchInterrupt();
-  const { inputs, report } = await analyzeSources(sources, { ...flags, version: toolVersion(), top, shouldStop, warn });
+  // a progress line only for a person watching: never in pipes, never mixed into JSON on stdout
+  const progress = process.stderr.isTTY && !argv.json ? createProgress(inputBytes(sources).reduce((a, b) => a + b, 0)) : undefined;
+  const opts = { ...flags, version: toolVersion(), top, shouldStop, warn, jobs: readJobs(argv), onBytes: progress?.add };
+  const { inputs, report, digest } = host === undefined ? await analyzeSources(sources, opts) : await analyzeHost(sources, opts, host);
+  progress?.done();
   if (inputs.every((i) => i.lines === 0 && i.problems.length > 0)) {
     warn('nothing could be read');
     return EXIT_INPUT;
   }
 
+  if (saveDigest !== undefined) {
+    const text = serializeDigest({ digest, inputs, host: host ?? null, timezoneAssumed: report.timezoneAssumed, toolVersion: toolVersion() });
+    if (saveDigest === '-') {
+      // stdout carries the digest (ssh host logsleuth … --save-digest - > host.digest.json): no report there
+      await writeOut(text);
+      return EXIT_OK;
+    }
+    writeFileSync(saveDigest, text);
+    process.stderr.write(`logsleuth: digest written to ${saveDigest} (${Math.ceil(Buffer.byteLength(text) / 1024)} KB)\n`);
+  }
   const asJson = `${JSON.stringify(report, null, 2)}\n`;
   if (output) {
-    writeFileSync(output, outExt === '.json' ? asJson : renderMarkdown(report));
+    writeFileSync(output, outExt === '.json' ? asJson : outExt === '.html' || outExt === '.htm' ? renderHtml(report) : renderMarkdown(report));
     if (!argv.json) process.stderr.write(`logsleuth: report written to ${output}\n`);
   }
   if (argv.json) await writeOut(asJson);

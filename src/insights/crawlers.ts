@@ -1,0 +1,44 @@
+// The guide's SEO question — is Google seeing the errors? — answered per crawler and path.
+// Crawlers are recognised by user agent only (as the digest counts them): a scraper can claim to be
+// Googlebot, so the report tells the operator to confirm with a reverse DNS lookup before acting.
+import { isCrawler, type ErrorRequest } from '../digest/digest.js';
+
+/** user-agent marker → crawler name; the markers are those isCrawler() accepts, most specific first */
+const CRAWLERS: readonly (readonly [string, string])[] = [
+  ['AdsBot-Google', 'AdsBot-Google'],
+  ['Googlebot', 'Googlebot'],
+  ['bingbot', 'Bingbot'],
+  ['Bingbot', 'Bingbot'],
+  ['Applebot', 'Applebot'],
+  ['YandexBot', 'YandexBot'],
+  ['Baiduspider', 'Baiduspider'],
+  ['DuckDuckBot', 'DuckDuckBot'],
+];
+
+/** The search-engine crawler a user agent names, or undefined for everything else. */
+export function crawlerName(ua: string | undefined): string | undefined {
+  if (!ua || !isCrawler(ua)) return undefined;
+  for (const [marker, name] of CRAWLERS) if (ua.includes(marker)) return name;
+  return undefined;
+}
+
+export interface CrawlerErrors {
+  crawler: string;
+  /** indexes into the error list */
+  errors: number[];
+}
+
+/** The 5xx each crawler received, most affected crawler first. */
+export function crawlerErrors(errors: readonly ErrorRequest[]): CrawlerErrors[] {
+  const by = new Map<string, number[]>();
+  errors.forEach((e, i) => {
+    const name = crawlerName(e.userAgent);
+    if (!name) return;
+    let l = by.get(name);
+    if (!l) by.set(name, (l = []));
+    l.push(i);
+  });
+  return [...by.entries()]
+    .map(([crawler, idx]) => ({ crawler, errors: idx }))
+    .sort((a, b) => b.errors.length - a.errors.length || (a.crawler < b.crawler ? -1 : 1));
+}
