@@ -1,5 +1,6 @@
 // Process-level behaviour: stdout that may be closed early (| head), Ctrl-C, exit codes, TTY and colour.
 import { readFileSync } from 'node:fs';
+import { escapeTerminal } from '../report/escape.js';
 
 export const EXIT_OK = 0;
 export const EXIT_INPUT = 1;
@@ -17,11 +18,15 @@ export function watchInterrupt(): () => boolean {
   return () => interrupted;
 }
 
-/** A closed pipe (| head) ends the run quietly: the reader has what it wanted. */
+/**
+ * A closed pipe (| head) ends the run quietly: the reader has what it wanted. Any other write error
+ * (a full disk behind '> report.json') is one line and exit 1, never an unhandled 'error' event's stack.
+ */
 export function quietOnClosedPipe(): void {
   const onError = (err: NodeJS.ErrnoException): void => {
     if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') process.exit(EXIT_OK);
-    throw err;
+    warn(`cannot write the output: ${err.message}`);
+    process.exit(EXIT_INPUT);
   };
   process.stdout.on('error', onError);
 }
@@ -41,8 +46,12 @@ export async function writeOut(s: string): Promise<void> {
   if (!process.stdout.write(s)) await new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
 }
 
+/**
+ * One line on stderr. Messages quote paths found in scanned directories and text read from inputs, so
+ * they are made terminal-safe like the report (a file named with an escape sequence is data, not a command).
+ */
 export function warn(message: string): void {
-  process.stderr.write(`logsleuth: ${message.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')}\n`);
+  process.stderr.write(`logsleuth: ${escapeTerminal(message)}\n`);
 }
 
 let cachedVersion: string | undefined;

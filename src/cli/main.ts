@@ -4,8 +4,9 @@ import { hideBin } from 'yargs/helpers';
 import { analyzeCommand } from './commands/analyze.js';
 import { causesCommand } from './commands/causes.js';
 import { formatsCommand } from './commands/formats.js';
+import { mergeCommand } from './commands/merge.js';
 import { parseCommand } from './commands/parse.js';
-import { EXIT_INPUT, EXIT_USAGE, quietOnClosedPipe, toolVersion } from './io.js';
+import { EXIT_INPUT, EXIT_USAGE, quietOnClosedPipe, toolVersion, warn } from './io.js';
 import { UsageError } from './options.js';
 
 const EPILOG = `Examples:
@@ -14,15 +15,26 @@ const EPILOG = `Examples:
   logsleuth /var/log/nginx --json > report.json         the report as JSON
   logsleuth /var/log/nginx -o incident.md               a Markdown report for a ticket
   logsleuth parse error.log | jq 'select(.errno==111)'  normalized records as NDJSON
+  logsleuth --follow /var/log/nginx                    live: re-diagnose every few seconds while the logs grow
+  logsleuth /var/log/nginx --host web1 --save-digest web1.digest.json
+  logsleuth merge *.digest.json                        one report across hosts from their saved digests
 
 Exit status: 0 report produced, 1 input could not be read at all, 2 usage error.`;
 
 function fail(message: string, code: number): never {
-  process.stderr.write(`logsleuth: ${message.replace(/\s+/g, ' ').trim()}\n`);
+  // usage errors echo what was typed: folded to one line, then made terminal-safe by warn()
+  warn(message.replace(/\s+/g, ' ').trim());
   process.exit(code);
 }
 
+/** Last resort for errors outside the command's promise chain (stream events): still one line. */
+function onUncaught(err: unknown): void {
+  if (process.env.LOGSLEUTH_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  fail(`internal error: ${err instanceof Error ? err.message : String(err)} (LOGSLEUTH_DEBUG=1 shows where)`, EXIT_INPUT);
+}
+
 async function main(): Promise<void> {
+  process.on('uncaughtException', onUncaught);
   quietOnClosedPipe();
   await yargs(hideBin(process.argv))
     .scriptName('logsleuth')
@@ -38,6 +50,9 @@ async function main(): Promise<void> {
     })
     .command(causesCommand.command, causesCommand.describe, causesCommand.builder, async (argv) => {
       process.exitCode = await causesCommand.run(argv);
+    })
+    .command(mergeCommand.command, mergeCommand.describe, mergeCommand.builder, async (argv) => {
+      process.exitCode = await mergeCommand.run(argv);
     })
     .epilog(EPILOG)
     .strictOptions()

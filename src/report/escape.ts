@@ -2,12 +2,14 @@
 // It passes through here before it reaches a terminal, an HTML page or a Markdown file.
 
 // C0 controls, DEL, C1 controls (0x9B is a one-byte CSI on some terminals), and the bidi / invisible
-// formatting characters that can make a line read differently from what it is ("Trojan Source").
+// formatting characters that can make a line read differently from what it is ("Trojan Source"): the soft
+// hyphen, the Arabic letter mark, zero-width and bidi marks, line/paragraph separators, the isolates, the
+// BOM, interlinear annotations and the Unicode tag block (invisible "ASCII smuggling" text).
 // eslint-disable-next-line no-control-regex
-const UNSAFE_TERMINAL = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+const UNSAFE_TERMINAL = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
 
 function visible(ch: string): string {
-  const code = ch.charCodeAt(0);
+  const code = ch.codePointAt(0) ?? 0;
   if (code === 9) return '\\t';
   if (code === 10) return '\\n';
   if (code === 13) return '\\r';
@@ -45,12 +47,21 @@ export function markdownBlock(lines: readonly string[]): string {
   return `${fence}text\n${safe.join('\n')}\n${fence}`;
 }
 
-/** Plain Markdown text (our own words mixed with log-derived names): inline syntax and HTML neutralised. */
+/**
+ * Plain Markdown text (our own words with log-derived names inside, e.g. a fix note quoting a script path).
+ * Only what can start markup in the middle of a line is escaped — emphasis, code, links, HTML, tables,
+ * strike-through, entities — so the text still reads well unrendered; line starts cannot occur because
+ * escapeTerminal has already made every line break visible.
+ */
 export function markdownText(s: string): string {
-  return escapeTerminal(s).replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
+  return escapeTerminal(s).replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`);
 }
 
-/** Cut to `max` characters with an ellipsis (after escaping, so an escape is never split). */
+/** Cut to `max` UTF-16 units with an ellipsis, never between the two halves of a surrogate pair. */
 export function clip(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, Math.max(0, max - 1))}…`;
+  if (s.length <= max) return s;
+  let end = Math.max(0, max - 1);
+  const last = s.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${s.slice(0, end)}…`;
 }

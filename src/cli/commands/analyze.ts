@@ -9,6 +9,7 @@ import { resolveSources } from '../../input/sources.js';
 import { analyzeSources } from '../../pipeline.js';
 import { renderHtml } from '../../report/html.js';
 import { renderMarkdown } from '../../report/markdown.js';
+import type { InputReport } from '../../report/schema.js';
 import { renderTable } from '../../report/table.js';
 import { EXIT_INPUT, EXIT_OK, terminalWidth, toolVersion, useColor, warn, watchInterrupt, writeOut } from '../io.js';
 import { inputOptions, jobsOption, readInputFlags, readJobs, settleZone, UsageError } from '../options.js';
@@ -48,9 +49,8 @@ export async function runAnalyze(argv: Record<string, unknown>): Promise<number>
   const { sources, problems } = resolveSources(flags.paths, !process.stdin.isTTY);
   for (const p of problems) warn(`${p.path}: ${p.message}`);
   settleZone(flags, sources, warn);
-  if (sources.length === 0) {
-    if (problems.length === 0) throw new UsageError('no input: give log files or directories, or pipe logs on stdin (see --help)');
-    return EXIT_INPUT;
+  if (sources.length === 0 && problems.length === 0) {
+    throw new UsageError('no input: give log files or directories, or pipe logs on stdin (see --help)');
   }
 
   if (argv.follow) {
@@ -67,15 +67,16 @@ export async function runAnalyze(argv: Record<string, unknown>): Promise<number>
   const opts = { ...flags, version: toolVersion(), top, shouldStop, warn, jobs: readJobs(argv), onBytes: progress?.add };
   const { inputs, report, digest } = host === undefined ? await analyzeSources(sources, opts) : await analyzeHost(sources, opts, host);
   progress?.done();
-  if (inputs.every((i) => i.lines === 0 && i.problems.length > 0)) {
-    warn('nothing could be read');
-    return EXIT_INPUT;
-  }
+  // a path that named nothing readable is an input too: the report lists it with its problem
+  report.inputs.unshift(...problems.map((p) => unreadableInput(p.path, p.message)));
+  // exit 1 says nothing was readable, but --json and -o still get a report: scripts parse it either way
+  const nothingRead = report.inputs.every((i) => i.lines === 0 && i.problems.length > 0);
+  if (nothingRead && inputs.length > 0) warn('nothing could be read');
 
   if (saveDigest !== undefined) {
     const text = serializeDigest({ digest, inputs, host: host ?? null, timezoneAssumed: report.timezoneAssumed, toolVersion: toolVersion() });
     if (saveDigest === '-') {
-      // stdout carries the digest (ssh host logsleuth … --save-digest - > host.digest.json): no report there
+      // stdout carries the digest (ssh host logsleuth … --save-digest=- > host.digest.json): no report there
       await writeOut(text);
       return EXIT_OK;
     }
@@ -88,8 +89,15 @@ export async function runAnalyze(argv: Record<string, unknown>): Promise<number>
     if (!argv.json) process.stderr.write(`logsleuth: report written to ${output}\n`);
   }
   if (argv.json) await writeOut(asJson);
-  else if (!output) await writeOut(renderTable(report, { color: useColor(), width: terminalWidth() }));
-  return EXIT_OK;
+  else if (!output && !nothingRead) await writeOut(renderTable(report, { color: useColor(), width: terminalWidth() }));
+  return nothingRead ? EXIT_INPUT : EXIT_OK;
+}
+
+function unreadableInput(path: string, problem: string): InputReport {
+  return {
+    path, format: 'unknown', gzip: false, lines: 0, records: 0, unrecognized: 0, unrecognizedSamples: [],
+    truncatedLines: 0, from: null, to: null, problems: [problem],
+  };
 }
 
 export const analyzeCommand = {
