@@ -1,4 +1,5 @@
 // Flags shared by the commands that read logs, and their validation (usage errors exit 2).
+import { availableParallelism } from 'node:os';
 import type { Argv } from 'yargs';
 import { formatIds } from '../formats/index.js';
 import type { FormatId } from '../formats/types.js';
@@ -50,8 +51,15 @@ export function readInputFlags(argv: Record<string, unknown>): InputFlags {
   if (inputFormat !== undefined && (typeof inputFormat !== 'string' || !formatIds.includes(inputFormat as FormatId))) {
     throw new UsageError(`--input-format: unknown format '${String(inputFormat)}' (known: ${formatIds.join(', ')})`);
   }
+  const paths = Array.isArray(argv.paths) ? argv.paths.map(String) : [];
+  // yargs drops a lone '-' (it reads it as an empty flag); '-' means stdin, in the place it was given
+  const rawArgs = process.argv.slice(2);
+  if (rawArgs.includes('-') && !paths.includes('-')) {
+    const before = rawArgs.slice(0, rawArgs.indexOf('-')).filter((a) => paths.includes(a)).length;
+    paths.splice(before, 0, '-');
+  }
   const flags: InputFlags = {
-    paths: Array.isArray(argv.paths) ? argv.paths.map(String) : [],
+    paths,
     tz,
     tzExplicit: typeof argv.tz === 'string' || Boolean(process.env.TZ),
   };
@@ -73,4 +81,16 @@ export function settleZone(flags: InputFlags, sources: readonly Source[], warn: 
   if (inferred === undefined) return;
   warn(`reading zone-less logs (error, FPM) in ${inferred}, the offset the access logs carry; use --tz to override`);
   flags.tz = inferred;
+}
+
+/** --jobs N: threads that parse (default: the machine's cores). */
+export function jobsOption<T>(y: Argv<T>) {
+  return y.option('jobs', { alias: 'j', type: 'number', describe: 'threads that parse big inputs in parallel (1: this thread only)', defaultDescription: 'the number of CPU cores' });
+}
+
+export function readJobs(argv: Record<string, unknown>): number {
+  const j = argv.jobs;
+  if (j === undefined) return availableParallelism();
+  if (typeof j !== 'number' || !Number.isInteger(j) || j < 1 || j > 256) throw new UsageError(`--jobs: '${String(j)}' is not a whole number from 1 to 256`);
+  return j;
 }

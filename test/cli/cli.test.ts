@@ -72,6 +72,14 @@ describe('logsleuth CLI', () => {
     expect(badFormat.status).toBe(2);
   });
 
+  it("reads '-' as stdin next to files, in the order given", () => {
+    const dir = tmp({ 'error.log': '2026/01/12 10:00:02 [error] 1#1: *1 connect() to unix:/run/php/php8.2-fpm.sock failed (111: Connection refused) while connecting to upstream, client: 203.0.113.8, server: x, request: "GET /checkout HTTP/1.1", upstream: "fastcgi://unix:/run/php/php8.2-fpm.sock:", host: "x"\n' });
+    const r = run(['analyze', '-', join(dir, 'error.log'), '--json', '--tz', 'UTC'], ACCESS);
+    expect(r.status).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.inputs.map((i: { path: string; format: string }) => [i.path === '-' ? '-' : 'file', i.format])).toEqual([['-', 'nginx-access'], ['file', 'nginx-error']]);
+  });
+
   it('parse prints one JSON record per line', () => {
     const out = execFileSync(process.execPath, [BIN, 'parse', '-'], { input: ACCESS, encoding: 'utf8' });
     const recs = out.trim().split('\n').map((l) => JSON.parse(l));
