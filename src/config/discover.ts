@@ -2,6 +2,7 @@
 // Apache, PHP-FPM pools and php.ini. Paths inside the configs say /etc/…; when the directory given is not
 // /etc (a copy taken from another host, a fixture tree), they are re-rooted under it.
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import fg from 'fast-glob';
 import { parseApacheConfig, parseEnvvars, type ApacheFacts } from './apache.js';
 import { nginxFacts, parseNginxFile, type NginxFacts, type Setting } from './nginx.js';
@@ -61,4 +62,23 @@ export function discoverConfig(configDir: string): ServerConfig {
     config.phpIni = parsePhpIni(ini, readFile);
   }
   return config;
+}
+
+const CONFIG_MARKERS = ['nginx/nginx.conf', 'apache2/apache2.conf', 'httpd/conf/httpd.conf', 'php'];
+
+/**
+ * The config directory that belongs to these logs, found without a flag: logs under `<root>/var/log/…`
+ * (the host's own /var/log, or a copy of a host's tree) pair with `<root>/etc` when it holds a web-stack
+ * configuration. Undefined when the inputs are elsewhere (stdin, a download folder).
+ */
+export function configDirFor(paths: readonly string[], exists: (p: string) => boolean): string | undefined {
+  for (const raw of paths) {
+    if (raw === '-') continue;
+    const p = resolve(raw);
+    const at = p.lastIndexOf('/var/log');
+    if (at === -1 || (p.length > at + 8 && p[at + 8] !== '/')) continue;
+    const etc = `${p.slice(0, at)}/etc`;
+    if (CONFIG_MARKERS.some((m) => exists(`${etc}/${m}`))) return etc;
+  }
+  return undefined;
 }

@@ -67,6 +67,8 @@ export interface CauseReport {
 
 export interface Report {
   schemaVersion: number;
+  /** the server configuration that was read (--config-dir, or found next to the logs) */
+  config?: { root: string; files: string[] };
   tool: { name: 'logsleuth'; version: string };
   timezoneAssumed: string;
   /** true when the run was interrupted and the report covers only what was read */
