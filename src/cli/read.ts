@@ -1,4 +1,5 @@
 // Reads every source in turn, handing records to a sink; shared by analyze and parse.
+import type { AccessCount } from '../formats/access-common.js';
 import type { FormatId, LogRecord } from '../formats/types.js';
 import { describeReadError, ingestSource, type InputSummary } from '../input/ingest.js';
 import type { Source } from '../input/sources.js';
@@ -11,14 +12,18 @@ export interface ReadOptions {
   since?: number;
   until?: number;
   onRecord(r: LogRecord): void;
+  /** counts of ordinary access lines, for consumers that only aggregate (see IngestOptions.onCount) */
+  onCount?: AccessCount;
   afterChunk?(): Promise<void> | void;
   shouldStop?(): boolean;
+  /** bytes read since the last call (progress) */
+  onBytes?(bytes: number): void;
   /** one-line notices for stderr ('access.log: binary file, skipped') */
   warn(message: string): void;
 }
 
 /** Keeps records inside --since/--until; records without a time are kept (they cannot be placed). */
-function timeFilter(opts: ReadOptions): (r: LogRecord) => void {
+export function timeFilter(opts: Pick<ReadOptions, 'since' | 'until' | 'onRecord'>): (r: LogRecord) => void {
   const { since, until, onRecord } = opts;
   if (since === undefined && until === undefined) return onRecord;
   const lo = since ?? -Infinity;
@@ -30,14 +35,27 @@ function timeFilter(opts: ReadOptions): (r: LogRecord) => void {
   };
 }
 
+/** The same window for lines that arrive as counts. */
+export function countFilter(opts: Pick<ReadOptions, 'since' | 'until' | 'onCount'>): AccessCount | undefined {
+  const { since, until, onCount } = opts;
+  if (onCount === undefined || (since === undefined && until === undefined)) return onCount;
+  const lo = since ?? -Infinity;
+  const hi = until ?? Infinity;
+  return (family, t, status, userAgent, upstreamFailed) => {
+    if (t === t && (t < lo || t > hi)) return;
+    onCount(family, t, status, userAgent, upstreamFailed);
+  };
+}
+
 export async function readSources(sources: readonly Source[], opts: ReadOptions): Promise<InputSummary[]> {
   const out: InputSummary[] = [];
   const onRecord = timeFilter(opts);
+  const onCount = countFilter(opts);
   for (const src of sources) {
     if (opts.shouldStop?.()) break;
     let summary: InputSummary;
     try {
-      summary = await ingestSource(src, { ...opts, onRecord });
+      summary = await ingestSource(src, { ...opts, onRecord, onCount });
     } catch (err) {
       // parsers are meant never to throw; if one does, the input is reported, not the whole run lost
       summary = {

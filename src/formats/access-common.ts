@@ -1,8 +1,8 @@
 // What nginx-access and apache-access share: the line parser (a user's compiled format first, the
 // auto-detecting scanner for everything else) and the sniffer that tells the two servers apart.
-import { AccessLineScanner, type AccessFamily, EVIDENCE_APACHE, EVIDENCE_NGINX, EVIDENCE_WRAPPED } from './access-line.js';
+import { AccessLineScanner, type AccessFamily, type AccessScanState, EVIDENCE_APACHE, EVIDENCE_NGINX, EVIDENCE_WRAPPED, Tally } from './access-line.js';
 import { type CompiledAccessFormat, compileApacheLogFormat, compileNginxLogFormat } from './log-format-compiler.js';
-import { LineResult, type LineParser, type ParseContext } from './types.js';
+import { LineResult, type AccessRecord, type LineParser, type ParseContext } from './types.js';
 
 function isBlank(text: string): boolean {
   if (text.length === 0) return true;
@@ -32,19 +32,48 @@ function startsLikeSslRequestLog(text: string): boolean {
 const LBRACKET_CODE = 91;
 const RBRACKET_CODE = 93;
 
-export function createAccessParser(ctx: ParseContext, family: AccessFamily, timeIsStart: boolean): LineParser {
+/**
+ * Receives what a consumer that only aggregates keeps of an ordinary access line (the digest: a count per
+ * second, status and crawler). Lines given here produce no record.
+ */
+export type AccessCount = (family: AccessFamily, time: number, status: number, userAgent: string | undefined, upstreamFailed: boolean) => void;
+
+/**
+ * The access parser. With `count`, lines the digest keeps only as counts (everything but 5xx and unusual
+ * prefixes) go to `count` instead of becoming records: building a record per 2xx line was most of the
+ * analysis time. Without it (parse, sniffing, wrappers) every line becomes a record.
+ */
+export function createAccessParser(
+  ctx: ParseContext,
+  family: AccessFamily,
+  timeIsStart: boolean,
+  count?: AccessCount,
+  state?: AccessScanState,
+): LineParser {
   const userFormat = family === 'nginx-access' ? ctx.nginxLogFormat : ctx.apacheLogFormat;
   let compiled: CompiledAccessFormat | undefined;
   if (userFormat !== undefined && userFormat.trim() !== '') {
     const opts = { family, source: ctx.source, tz: ctx.tz };
     compiled = family === 'nginx-access' ? compileNginxLogFormat(userFormat, opts) : compileApacheLogFormat(userFormat, opts);
   }
-  const scanner = new AccessLineScanner(family, timeIsStart, ctx.source);
+  const scanner = new AccessLineScanner(family, timeIsStart, ctx.source, state);
   let ssl: CompiledAccessFormat | undefined;
   return {
     line(text: string, lineNo: number): LineResult {
       if (isBlank(text)) return LineResult.Ignored;
-      let rec = (compiled !== undefined ? compiled.parse(text, lineNo) : null) ?? scanner.scan(text, lineNo);
+      let rec: AccessRecord | null;
+      if (compiled !== undefined) {
+        rec = compiled.parse(text, lineNo) ?? scanner.scan(text, lineNo);
+      } else if (count !== undefined) {
+        const t = scanner.tally(text);
+        if (t === Tally.Counted) {
+          count(family, scanner.time, scanner.status, scanner.userAgent, scanner.upstreamFailed);
+          return LineResult.Record;
+        }
+        rec = t === Tally.Full ? scanner.build(text, lineNo) : null;
+      } else {
+        rec = scanner.scan(text, lineNo);
+      }
       if (rec === null && family === 'apache-access' && startsLikeSslRequestLog(text)) {
         ssl ??= sslRequestFormat(ctx.source, ctx.tz);
         rec = ssl.parse(text, lineNo);

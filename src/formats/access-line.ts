@@ -454,10 +454,37 @@ const MAX_TOKENS = 32;
  */
 const MICROS_THRESHOLD = 1000;
 
+/** What {@link AccessLineScanner.tally} found. */
+export const Tally = {
+  /** not a combined-family access line (scan() would return null) */
+  None: 0,
+  /** read without a record: time, status, userAgent and upstreamFailed are in the scanner's fields */
+  Counted: 1,
+  /** a 5xx, or a prefix off the common shape: call build() for the record scan() gives */
+  Full: 2,
+} as const;
+export type Tally = (typeof Tally)[keyof typeof Tally];
+
+/**
+ * Scanner state that carries from line to line. A file read in byte ranges by several workers hands it on:
+ * a range that read integer durations as seconds before an earlier range switched to %D is read again.
+ */
+export interface AccessScanState {
+  /** Apache's lone integer durations are %D microseconds (see MICROS_THRESHOLD) */
+  durationMicros: boolean;
+  /** lone integer durations read as seconds while durationMicros was false */
+  secondsDurations: number;
+}
+
 export class AccessLineScanner {
   /** EVIDENCE_* bits of the last successfully scanned line */
   evidence = 0;
-  private durationMicros = false;
+  // what tally() read of the last line it counted
+  time = NaN;
+  status = 0;
+  userAgent: string | undefined = undefined;
+  /** an upstream try answered 5xx ('502, 200'): a failure the client did not see */
+  upstreamFailed = false;
   private readonly kind = new Uint8Array(MAX_TOKENS);
   private readonly start = new Int32Array(MAX_TOKENS);
   private readonly end = new Int32Array(MAX_TOKENS);
@@ -468,17 +495,67 @@ export class AccessLineScanner {
   private cachedDay = -1;
   private cachedOffset = 0;
   private dayBase = NaN;
+  // where locate() found the parts of the line
+  private bytes = 0;
+  private headEnd = 0;
+  private reqStart = 0;
+  private reqEnd = 0;
+  private tailStart = 0;
+  private locatedEvidence = 0;
+  /** reused by tally() to read tails: the tail readers stay the single source of truth without a record per line */
+  private readonly scratch: AccessRecord;
 
   constructor(
     private readonly family: AccessFamily,
     private readonly timeIsStart: boolean,
     private readonly source: string,
-  ) {}
+    private readonly state: AccessScanState = { durationMicros: false, secondsDurations: 0 },
+  ) {
+    this.scratch = newAccessRecord(family, timeIsStart, source, 0, '');
+  }
 
   /** One physical line → a record, or null when it is not a combined-family access line. */
   scan(s: string, lineNo: number): AccessRecord | null {
+    return this.locate(s) ? this.build(s, lineNo) : null;
+  }
+
+  /**
+   * The digest's path: reads only what a per-second count needs (time, status, user agent, a failed
+   * upstream try) when that is all the digest keeps of the line. Lines it keeps in full (5xx) and
+   * prefixes off the common shape answer Full; the caller then calls build() for the record scan() gives.
+   * Scanner state that later lines depend on (Apache's %D/%T mode) advances exactly as in scan().
+   */
+  tally(s: string): Tally {
+    if (!this.locate(s)) return Tally.None;
+    const status = this.status;
+    if (status >= 500 && status <= 599) return Tally.Full;
+    // the common head 'client - user ': anything else goes through readHead, which may refuse the line
+    const sp = s.indexOf(' ');
+    if (s.charCodeAt(sp + 1) !== DASH || s.charCodeAt(sp + 2) !== SPACE || s.indexOf(' ', sp + 3) !== this.headEnd) return Tally.Full;
+    this.userAgent = undefined;
+    this.upstreamFailed = false;
+    const p = this.tailStart;
+    if (p < s.length) {
+      const r = clearTail(this.scratch);
+      this.readTail(r, s, p);
+      this.userAgent = r.userAgent;
+      const us = r.upstreamStatus;
+      if (us !== undefined) {
+        for (const u of us) {
+          if (u !== null && u >= 500) {
+            this.upstreamFailed = true;
+            break;
+          }
+        }
+      }
+    }
+    return Tally.Counted;
+  }
+
+  /** Finds time, request, status and byte count; false when the line is not a combined-family access line. */
+  private locate(s: string): boolean {
     const len = s.length;
-    if (len < 40) return null;
+    if (len < 40) return false;
     // the timestamp is the anchor: '[' + 26 chars + ']'
     let b = s.indexOf('[');
     let time = NaN;
@@ -489,9 +566,9 @@ export class AccessLineScanner {
       }
       b = s.indexOf('[', b + 1);
     }
-    if (b <= 0 || Number.isNaN(time) || s.charCodeAt(b - 1) !== SPACE) return null;
+    if (b <= 0 || Number.isNaN(time) || s.charCodeAt(b - 1) !== SPACE) return false;
     let p = b + 28;
-    if (s.charCodeAt(p) !== SPACE || s.charCodeAt(p + 1) !== QUOTE) return null;
+    if (s.charCodeAt(p) !== SPACE || s.charCodeAt(p + 1) !== QUOTE) return false;
     const reqStart = p + 2;
     const bs = s.indexOf('\\', reqStart);
     this.bs = bs;
@@ -506,10 +583,10 @@ export class AccessLineScanner {
       ) break;
       q = s.indexOf('"', q + 1);
     }
-    if (q < 0) return null;
+    if (q < 0) return false;
     const status = digits(s, q + 2, 3);
     p = q + 5;
-    if (p >= len - 1) return null; // no byte count
+    if (p >= len - 1) return false; // no byte count
     p++;
     let bytes = 0;
     let evidence = 0;
@@ -524,17 +601,30 @@ export class AccessLineScanner {
         if (c < 0 || c > 9) break;
         bytes = bytes * 10 + c;
       }
-      if (p === from) return null;
+      if (p === from) return false;
     }
-    if (p < len && s.charCodeAt(p) !== SPACE) return null;
+    if (p < len && s.charCodeAt(p) !== SPACE) return false;
+    this.time = time;
+    this.status = status;
+    this.bytes = bytes;
+    this.headEnd = b - 1;
+    this.reqStart = reqStart;
+    this.reqEnd = q;
+    this.tailStart = p;
+    this.locatedEvidence = evidence;
+    return true;
+  }
 
+  /** The record of the line the last locate()/tally() call accepted; null when its prefix is not an access head. */
+  build(s: string, lineNo: number): AccessRecord | null {
     const rec = newAccessRecord(this.family, this.timeIsStart, this.source, lineNo, s);
-    rec.time = time;
-    rec.status = status;
-    rec.bytes = bytes;
-    const head = this.readHead(rec, s, b - 1);
+    rec.time = this.time;
+    rec.status = this.status;
+    rec.bytes = this.bytes;
+    const head = this.readHead(rec, s, this.headEnd);
     if (head < 0) return null;
-    evidence |= head;
+    let evidence = this.locatedEvidence | head;
+    const reqStart = this.reqStart, q = this.reqEnd, bs = this.bs;
     if (bs >= 0 && bs < q) {
       const r = unescapeLogText(s, reqStart, q);
       rec.request = r;
@@ -543,7 +633,7 @@ export class AccessLineScanner {
       rec.request = s.slice(reqStart, q);
       setRequestParts(rec, s, reqStart, q);
     }
-    if (p < len) evidence |= this.readTail(rec, s, p);
+    if (this.tailStart < s.length) evidence |= this.readTail(rec, s, this.tailStart);
     this.evidence = evidence;
     return rec;
   }
@@ -781,10 +871,24 @@ export class AccessLineScanner {
     }
     if (!allDigits(s, a, b) || b - a > 15) return 0;
     const v = parseDecimal(s, a, b);
-    if (v > MICROS_THRESHOLD) this.durationMicros = true;
-    rec.requestTime = this.durationMicros ? v / 1e6 : v;
+    const state = this.state;
+    if (v > MICROS_THRESHOLD) state.durationMicros = true;
+    if (state.durationMicros) {
+      rec.requestTime = v / 1e6;
+    } else {
+      rec.requestTime = v;
+      state.secondsDurations++;
+    }
     return EVIDENCE_APACHE;
   }
+}
+
+/** The record with every field readTail may set back to unset. */
+function clearTail(r: AccessRecord): AccessRecord {
+  r.referer = r.userAgent = r.vhost = r.xForwardedFor = r.host = undefined;
+  r.requestTime = undefined;
+  r.upstreamAddr = r.upstreamStatus = r.upstreamConnectTime = r.upstreamHeaderTime = r.upstreamResponseTime = undefined;
+  return r;
 }
 
 /** Start of the run of spaces that ends just before `i` (so s[result, i) are all spaces). */

@@ -1,9 +1,13 @@
 // One input from bytes to records: open, split, sniff the family, parse, count what was not recognised.
 import { statSync } from 'node:fs';
+import type { AccessCount } from '../formats/access-common.js';
+import type { AccessScanState } from '../formats/access-line.js';
+import { createApacheAccessCounter } from '../formats/apache-access.js';
 import { formats, formatById } from '../formats/index.js';
+import { createNginxAccessCounter } from '../formats/nginx-access.js';
 import { LineResult, type FormatId, type LineParser, type LogFormat, type LogRecord, type ParseContext } from '../formats/types.js';
 import { DEFAULT_MAX_LINE, LineSplitter } from './lines.js';
-import { openInput } from './open.js';
+import { openInput, type OpenedInput } from './open.js';
 import type { Source } from './sources.js';
 
 /** How many non-blank lines the sniffer looks at before choosing a family. */
@@ -22,10 +26,26 @@ export interface IngestOptions {
   apacheLogFormat?: string;
   maxLine?: number;
   onRecord(record: LogRecord): void;
+  /**
+   * Set by consumers that only aggregate (analyze): ordinary access lines arrive here as counts instead of
+   * records through onRecord. Per-input statistics are the same either way.
+   */
+  onCount?: AccessCount;
   /** awaited after each chunk: lets a writer wait for stdout to drain */
   afterChunk?(): Promise<void> | void;
   /** polled after each chunk: true stops reading (Ctrl-C); what was read is kept */
   shouldStop?(): boolean;
+  /** told after each chunk how many bytes of the file (compressed, for gzip) were taken since the last call */
+  onBytes?(bytes: number): void;
+  /**
+   * Read this block of the input instead of opening it: whole lines cut from the input by the caller (see
+   * workers/), whose family `sniffed` was chosen from the input's head by sniffInput (a block has no head
+   * of its own). Line numbers count from the block's start; the caller shifts them. Only for single-line
+   * families: an entry never spans two blocks.
+   */
+  block?: { data: Buffer; sniffed: FormatId };
+  /** state of the access scanner to start from and to leave behind */
+  accessState?: AccessScanState;
 }
 
 export interface InputSummary {
@@ -40,6 +60,8 @@ export interface InputSummary {
   /** families other than the chosen one that recognised some lines (mixed stdin) */
   alsoFound: Partial<Record<FormatId, number>>;
   truncatedLines: number;
+  /** line of the first truncated one, when there is one */
+  firstTruncatedLine?: number;
   from: number;
   to: number;
   /** one-line descriptions of what went wrong while reading; the input still counts what was read */
@@ -54,6 +76,17 @@ function referenceTimeOf(src: Source): number {
     return Date.now();
   }
 }
+
+/** The family for the first lines of an input: forced, or the best sniff score (null: nothing fits). */
+function chooseFormat(lines: readonly string[], forced: LogFormat | undefined): LogFormat | null {
+  return forced ?? sniffFormat(lines.filter((l) => l.trim() !== '')).format ?? null;
+}
+
+/** Access families whose parser can count ordinary lines without building records. */
+const COUNTERS: Partial<Record<FormatId, (ctx: ParseContext, count: AccessCount, state?: AccessScanState) => LineParser>> = {
+  'nginx-access': createNginxAccessCounter,
+  'apache-access': createApacheAccessCounter,
+};
 
 /** Scores every format on the sample; the best one wins, registry order breaks ties. */
 export function sniffFormat(sample: readonly string[]): { format: LogFormat | undefined; score: number } {
@@ -94,6 +127,15 @@ export async function ingestSource(src: Source, opts: IngestOptions): Promise<In
     }
     opts.onRecord(r);
   };
+  const onCount = opts.onCount;
+  const count: AccessCount | undefined = onCount && ((family, t, status, userAgent, upstreamFailed) => {
+    summary.records++;
+    if (t === t) {
+      if (!(t >= summary.from)) summary.from = t;
+      if (!(t <= summary.to)) summary.to = t;
+    }
+    onCount(family, t, status, userAgent, upstreamFailed);
+  });
   const ctx: ParseContext = {
     tz: opts.tz,
     referenceTime: referenceTimeOf(src),
@@ -142,16 +184,18 @@ export async function ingestSource(src: Source, opts: IngestOptions): Promise<In
     unrecognized(text, lineNo);
   };
 
-  const forced = opts.inputFormat ? formatById(opts.inputFormat) : undefined;
+  const block = opts.block;
+  const forced = block ? formatById(block.sniffed) : opts.inputFormat ? formatById(opts.inputFormat) : undefined;
   let pending: { text: string; lineNo: number }[] | null = [];
   let nonBlank = 0;
   const choose = (): void => {
     if (pending === null) return;
     const lines = pending;
     pending = null;
-    const chosen = forced ?? sniffFormat(lines.filter((l) => l.text.trim() !== '').map((l) => l.text)).format;
+    const chosen = chooseFormat(lines.map((l) => l.text), forced);
     if (chosen) {
-      primary = chosen.createParser(ctx);
+      const counter = count && COUNTERS[chosen.id];
+      primary = counter && count ? counter(ctx, count, opts.accessState) : chosen.createParser(ctx);
       primaryId = chosen.id;
       summary.format = chosen.id;
     }
@@ -168,9 +212,9 @@ export async function ingestSource(src: Source, opts: IngestOptions): Promise<In
     if (nonBlank >= SNIFF_LINES || pending.length >= SNIFF_MAX_PHYSICAL) choose();
   }, opts.maxLine ?? DEFAULT_MAX_LINE);
 
-  let opened;
+  let opened: OpenedInput;
   try {
-    opened = await openInput(src);
+    opened = block ? blockInput(block.data) : await openInput(src);
   } catch (err) {
     summary.problems.push(describeReadError(err));
     summary.format = 'empty';
@@ -182,9 +226,16 @@ export async function ingestSource(src: Source, opts: IngestOptions): Promise<In
     summary.problems.push('binary file, skipped');
     return summary;
   }
+  const onBytes = opts.onBytes;
+  let reported = 0;
   try {
     for await (const chunk of opened.chunks) {
       splitter.push(chunk);
+      if (onBytes) {
+        const n = opened.bytesRead();
+        onBytes(n - reported);
+        reported = n;
+      }
       if (opts.afterChunk) await opts.afterChunk();
       if (opts.shouldStop?.()) {
         summary.problems.push(`interrupted after line ${splitter.stats.lines}`);
@@ -201,13 +252,74 @@ export async function ingestSource(src: Source, opts: IngestOptions): Promise<In
 
   summary.lines = splitter.stats.lines;
   summary.truncatedLines = splitter.stats.truncated;
-  if (splitter.stats.truncated > 0) {
-    summary.problems.push(
-      `${splitter.stats.truncated} line(s) longer than ${(opts.maxLine ?? DEFAULT_MAX_LINE) / 1024} KB truncated (first at line ${splitter.stats.firstTruncatedLine})`,
-    );
-  }
+  if (splitter.stats.truncated > 0) summary.firstTruncatedLine = splitter.stats.firstTruncatedLine;
+  // a block's notice is written once the blocks are joined and the line is the file's
+  if (!block) addTruncationNotice(summary, opts.maxLine ?? DEFAULT_MAX_LINE);
   if (summary.lines === 0 && summary.problems.length === 0) summary.format = 'empty';
   return summary;
+}
+
+async function* only(data: Buffer): AsyncGenerator<Buffer> {
+  yield data;
+}
+
+function blockInput(data: Buffer): OpenedInput {
+  return { chunks: only(data), bytesRead: () => data.length, gzip: false, binary: false };
+}
+
+export function addTruncationNotice(summary: InputSummary, maxLine = DEFAULT_MAX_LINE): void {
+  if (summary.truncatedLines === 0) return;
+  summary.problems.push(
+    `${summary.truncatedLines} line(s) longer than ${maxLine / 1024} KB truncated (first at line ${summary.firstTruncatedLine ?? '?'})`,
+  );
+}
+
+export interface InputHead {
+  /** the family ingestSource would choose; null when nothing fits */
+  format: FormatId | null;
+  gzip: boolean;
+  binary: boolean;
+}
+
+/**
+ * The family ingestSource will choose for a file, read from the same first lines by the same rule, without
+ * reading further: lets the caller decide to read a big access log in ranges.
+ */
+export async function sniffInput(src: Source, inputFormat?: FormatId, maxLine = DEFAULT_MAX_LINE): Promise<InputHead> {
+  const forced = inputFormat ? formatById(inputFormat) : undefined;
+  const opened = await openInput(src);
+  const lines: string[] = [];
+  let nonBlank = 0;
+  const splitter = new LineSplitter((text) => {
+    lines.push(text);
+    if (text.trim() !== '') nonBlank++;
+  }, maxLine);
+  const enough = (): boolean => nonBlank >= SNIFF_LINES || lines.length >= SNIFF_MAX_PHYSICAL;
+  const it = opened.chunks[Symbol.asyncIterator]();
+  try {
+    while (!enough()) {
+      const r = await it.next();
+      if (r.done) {
+        splitter.end();
+        break;
+      }
+      splitter.push(r.value);
+    }
+  } finally {
+    await it.return?.();
+  }
+  // ingestSource chooses at the line that reaches the limit, not after the whole chunk
+  let cut = lines.length;
+  nonBlank = 0;
+  for (let i = 0; i < lines.length; i++) {
+    if ((lines[i] ?? '').trim() !== '') nonBlank++;
+    if (nonBlank >= SNIFF_LINES || i + 1 >= SNIFF_MAX_PHYSICAL) {
+      cut = i + 1;
+      break;
+    }
+  }
+  const chosen = chooseFormat(lines.slice(0, cut), forced);
+  return { format: chosen ? chosen.id : null, gzip: opened.gzip, binary: opened.binary && !forced };
 }
 
 /** A read error as one line, without a stack. */

@@ -9,22 +9,38 @@ const READ_SIZE = 1 << 20;
 
 export interface OpenedInput {
   chunks: AsyncIterable<Buffer>;
+  /** bytes taken from the file or stdin so far (compressed bytes for gzip): for progress */
+  bytesRead(): number;
   gzip: boolean;
   /** set when the input looks binary (NUL bytes / mostly non-text in the first bytes) */
   binary: boolean;
 }
 
-/** True when a sample of bytes is not text: NULs, or many control bytes that logs never hold. */
+/** NULs in a run this long are a hole in a text file, not binary structure (see looksBinary). */
+const NUL_HOLE = 16;
+
+/**
+ * True when a sample of bytes is not text: a NUL between other bytes, or many control bytes that logs never
+ * hold. Long runs of NULs are skipped: a log truncated by logrotate's copytruncate while its writer keeps its
+ * offset, or cut short by a crash, starts or continues with a block of NULs before more text.
+ */
 export function looksBinary(sample: Buffer): boolean {
   const n = Math.min(sample.length, 8192);
-  if (n === 0) return false;
   let odd = 0;
+  let seen = 0;
   for (let i = 0; i < n; i++) {
     const c = sample[i] ?? 0;
-    if (c === 0) return true;
+    if (c === 0) {
+      let end = i;
+      while (end < n && sample[end] === 0) end++;
+      if (end - i < NUL_HOLE && end < n) return true;
+      i = end - 1;
+      continue;
+    }
+    seen++;
     if (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 27 && c !== 12) odd++;
   }
-  return odd / n > 0.1;
+  return seen > 0 && odd / seen > 0.1;
 }
 
 async function* none(): AsyncGenerator<Buffer> {
@@ -62,16 +78,25 @@ async function firstChunk(it: AsyncIterator<Buffer>): Promise<Buffer | null> {
  * gzip, a file removed mid-run) surface from the chunk iterator, after every byte that could be read.
  */
 export async function openInput(src: Source): Promise<OpenedInput> {
-  const raw = rawStream(src)[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const stream = rawStream(src);
+  let taken = 0;
+  const counted = async function* (): AsyncGenerator<Buffer> {
+    for await (const b of stream as AsyncIterable<Buffer>) {
+      taken += b.length;
+      yield b;
+    }
+  };
+  const bytesRead = (): number => taken;
+  const raw = counted();
   const first = await firstChunk(raw);
-  if (first === null) return { chunks: none(), gzip: false, binary: false };
+  if (first === null) return { chunks: none(), bytesRead, gzip: false, binary: false };
   if (!isGzip(first)) {
-    return { chunks: prepend(first, raw), gzip: false, binary: looksBinary(first) };
+    return { chunks: prepend(first, raw), bytesRead, gzip: false, binary: looksBinary(first) };
   }
   const gunzip = createGunzip({ chunkSize: READ_SIZE });
   Readable.from(prepend(first, raw)).on('error', (e: Error) => gunzip.destroy(e)).pipe(gunzip);
   const out = gunzip[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const head = await firstChunk(out);
-  if (head === null) return { chunks: none(), gzip: true, binary: false };
-  return { chunks: prepend(head, out), gzip: true, binary: looksBinary(head) };
+  if (head === null) return { chunks: none(), bytesRead, gzip: true, binary: false };
+  return { chunks: prepend(head, out), bytesRead, gzip: true, binary: looksBinary(head) };
 }

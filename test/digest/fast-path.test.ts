@@ -1,0 +1,77 @@
+// The counting path (ordinary access lines reach the digest as counts, not records) must give exactly the
+// digest and per-input statistics that full records give: on the scenario fixtures, the demo, generated
+// lines with every tail the scanner reads, and the real-world corpus when ../shared/corpus exists.
+import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { accessCounter, addRecord, createDigest, normalize, type Digest } from '../../src/digest/digest.js';
+import { ingestSource, type InputSummary } from '../../src/input/ingest.js';
+import { resolveSources } from '../../src/input/sources.js';
+import { accessLines } from '../access-generator.js';
+
+function plain(d: Digest): unknown {
+  return JSON.parse(JSON.stringify({
+    ...d,
+    buckets: [...d.buckets].sort((a, b) => a[0] - b[0]),
+    signalOverflow: [...d.signalOverflow],
+    coverage: [...d.coverage].sort(),
+    signalCounts: [...d.signalCounts].sort(),
+  }));
+}
+
+async function digestOf(path: string, counting: boolean): Promise<{ digest: unknown; summary: InputSummary }> {
+  const d = createDigest();
+  const counter = accessCounter(d);
+  const summary = await ingestSource({ path, kind: 'file' }, {
+    tz: 'UTC',
+    onRecord: (r) => addRecord(d, r),
+    onCount: counting ? counter.count : undefined,
+  });
+  counter.flush();
+  return { digest: plain(normalize(d)), summary };
+}
+
+async function expectSame(path: string): Promise<InputSummary> {
+  const full = await digestOf(path, false);
+  const counted = await digestOf(path, true);
+  expect(counted.summary).toEqual(full.summary);
+  expect(counted.digest).toEqual(full.digest);
+  return counted.summary;
+}
+
+function filesUnder(dir: string): string[] {
+  return resolveSources([dir], false).sources.map((s) => s.path).filter((p) => statSync(p).size > 0);
+}
+
+describe('digest fed by counts equals digest fed by records', () => {
+  it('on generated nginx and Apache lines: timing tails, %D, bots, hidden upstream failures, junk', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ls-fast-'));
+    for (const variant of ['combined', 'extended', 'positional', 'apache-d', 'vhost'] as const) {
+      const file = join(dir, `${variant}.log`);
+      writeFileSync(file, accessLines(variant, 4000).join('\n') + '\n');
+      const s = await expectSame(file);
+      expect(s.records).toBeGreaterThan(3900);
+    }
+  });
+
+  it('on every scenario fixture and the demo', async () => {
+    const files = [...filesUnder('fixtures/scenarios'), ...filesUnder('fixtures/demo')];
+    expect(files.length).toBeGreaterThan(20);
+    for (const f of files) await expectSame(f);
+  });
+
+  const corpus = join(process.cwd(), '../shared/corpus');
+  it.runIf(existsSync(corpus))('on the real-world access logs of the corpus', async () => {
+    let n = 0;
+    for (const family of ['nginx-access', 'apache-access']) {
+      const dir = join(corpus, family);
+      if (!existsSync(dir)) continue;
+      for (const f of readdirSync(dir)) {
+        await expectSame(join(dir, f));
+        n++;
+      }
+    }
+    expect(n).toBeGreaterThan(0);
+  });
+});
