@@ -41,9 +41,9 @@ export function countFilter(opts: Pick<ReadOptions, 'since' | 'until' | 'onCount
   if (onCount === undefined || (since === undefined && until === undefined)) return onCount;
   const lo = since ?? -Infinity;
   const hi = until ?? Infinity;
-  return (family, t, status, userAgent, upstreamFailed) => {
+  return (family, t, status, userAgent, upstreamFailed, busySeconds) => {
     if (t === t && (t < lo || t > hi)) return;
-    onCount(family, t, status, userAgent, upstreamFailed);
+    onCount(family, t, status, userAgent, upstreamFailed, busySeconds);
   };
 }
 

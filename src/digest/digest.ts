@@ -65,6 +65,11 @@ export interface Digest {
   coverage: Map<string, { from: number; to: number; records: number }>;
   /** per-signature count of kept signals, for the cap */
   signalCounts: Map<string, number>;
+  /**
+   * second → summed request time (s) of the backend requests that ended in it. Over a window this is
+   * Little's law: busy seconds / window seconds = requests in flight, which sizes pm.max_children.
+   */
+  busy: Map<number, number>;
 }
 
 /**
@@ -95,6 +100,7 @@ export function createDigest(): Digest {
     signalOverflow: new Map(),
     coverage: new Map(),
     signalCounts: new Map(),
+    busy: new Map(),
   };
 }
 
@@ -159,9 +165,22 @@ function countRequest(b: Bucket, status: number, userAgent: string | undefined):
   if (userAgent !== undefined && isCrawler(userAgent)) b.bots++;
 }
 
+/** Request time of a request that went to a backend (it has upstream fields), else NaN. */
+export function backendSeconds(r: Pick<AccessRecord, 'requestTime' | 'upstreamAddr' | 'upstreamResponseTime'>): number {
+  return r.requestTime !== undefined && (r.upstreamAddr !== undefined || r.upstreamResponseTime !== undefined) ? r.requestTime : NaN;
+}
+
+function addBusy(d: Digest, time: number, seconds: number): void {
+  if (seconds !== seconds || time !== time || seconds <= 0) return;
+  const sec = Math.floor(time / BUCKET_MS);
+  d.busy.set(sec, (d.busy.get(sec) ?? 0) + seconds);
+}
+
 function addAccess(d: Digest, r: AccessRecord): void {
   const t = r.time;
   countRequest(bucketOf(d, t), r.status, r.userAgent);
+  // Apache stamps the start: the request was in flight until start + duration
+  addBusy(d, r.timeIsStart && r.requestTime !== undefined ? t + r.requestTime * BUCKET_MS : t, backendSeconds(r));
   cover(coverageOf(d, r.family), t);
   if (r.status >= 500 && r.status <= 599) {
     if (d.errors.length >= MAX_ERRORS) {
@@ -216,7 +235,8 @@ export function accessCounter(d: Digest): AccessCounter {
     total = bots = held = 0;
   };
 
-  const count: AccessCount = (family, time, status, userAgent, upstreamFailed) => {
+  const count: AccessCount = (family, time, status, userAgent, upstreamFailed, busySeconds) => {
+    addBusy(d, time, busySeconds);
     if (time !== time) {
       countRequest(d.untimed, status, userAgent);
     } else {
@@ -342,6 +362,7 @@ export function mergeInto(out: Digest, src: Digest): Digest {
     addInto(o, bk);
   }
   addInto(out.untimed, src.untimed);
+  for (const [sec, v] of src.busy) out.busy.set(sec, (out.busy.get(sec) ?? 0) + v);
   out.errorsDropped += src.errorsDropped;
   out.hiddenUpstreamFailures += src.hiddenUpstreamFailures;
   for (const e of src.errors) {
@@ -435,4 +456,26 @@ export function statusTotals(d: Digest): { requests: number; byStatus: Record<st
   addInto(all, d.untimed);
   for (const b of d.buckets.values()) addInto(all, b);
   return { requests: all.total, byStatus: all.byStatus };
+}
+
+/** Seconds over which in-flight requests are averaged: long enough to smooth second boundaries. */
+const IN_FLIGHT_WINDOW = 10;
+
+/**
+ * Most backend requests in flight at once, from request times (Little's law over a sliding window), or
+ * undefined when the access logs carry no request times for backend requests.
+ */
+export function peakInFlight(d: Digest): number | undefined {
+  if (d.busy.size === 0) return undefined;
+  const secs = [...d.busy.keys()].sort((a, b) => a - b);
+  let peak = 0;
+  let sum = 0;
+  let lo = 0;
+  for (let hi = 0; hi < secs.length; hi++) {
+    const h = secs[hi] ?? 0;
+    sum += d.busy.get(h) ?? 0;
+    while ((secs[lo] ?? 0) <= h - IN_FLIGHT_WINDOW) sum -= d.busy.get(secs[lo++] ?? 0) ?? 0;
+    if (sum > peak) peak = sum;
+  }
+  return Math.round(peak / IN_FLIGHT_WINDOW);
 }

@@ -37,6 +37,8 @@ export interface DigestFile {
     signalOverflow: SignalOverflow[];
     coverage: [family: string, from: number, to: number, records: number][];
     signalCounts: [sig: string, count: number][];
+    /** second → busy seconds (absent in files from before it existed: read as empty) */
+    busy?: [sec: number, seconds: number][];
   };
 }
 
@@ -92,6 +94,7 @@ export function toDigestFile(saved: SavedDigest): DigestFile {
       signalOverflow: [...d.signalOverflow.values()],
       coverage: [...d.coverage].map(([family, c]) => [family, c.from, c.to, c.records]),
       signalCounts: [...d.signalCounts],
+      busy: [...d.busy],
     },
   };
 }
@@ -157,6 +160,7 @@ export function fromDigestFile(f: DigestFile): SavedDigest {
     signalOverflow: new Map(x.signalOverflow.map((o) => [o.sig, o])),
     coverage: new Map(x.coverage.map(([family, from, to, records]) => [family, { from, to, records }])),
     signalCounts: new Map(x.signalCounts),
+    busy: new Map(Array.isArray(x.busy) ? x.busy : []),
   };
   return { digest, inputs: f.inputs, host: f.host, timezoneAssumed: f.timezoneAssumed, toolVersion: f.tool.version };
 }

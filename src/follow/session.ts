@@ -71,9 +71,9 @@ export async function analyzeHost(
   sources: readonly Source[],
   opts: AnalyzeOptions,
   host: string,
-): Promise<{ digest: Digest; inputs: InputSummary[]; report: Report }> {
+): Promise<{ digest: Digest; inputs: InputSummary[]; report: Report; diagnosis: Diagnosis }> {
   const session = new DigestSession({ host });
   const inputs = await readSources(sources, { ...opts, onRecord: session.add });
-  const { report } = session.report(inputs, { tz: opts.tz, version: opts.version, top: opts.top, partial: Boolean(opts.shouldStop?.()) });
-  return { digest: session.digest, inputs, report };
+  const { report, diagnosis } = session.report(inputs, { tz: opts.tz, version: opts.version, top: opts.top, partial: Boolean(opts.shouldStop?.()) });
+  return { digest: session.digest, inputs, report, diagnosis };
 }

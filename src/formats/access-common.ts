@@ -36,7 +36,15 @@ const RBRACKET_CODE = 93;
  * Receives what a consumer that only aggregates keeps of an ordinary access line (the digest: a count per
  * second, status and crawler). Lines given here produce no record.
  */
-export type AccessCount = (family: AccessFamily, time: number, status: number, userAgent: string | undefined, upstreamFailed: boolean) => void;
+/** busySeconds: the request time of a request that went to a backend, NaN otherwise (digest.backendSeconds) */
+export type AccessCount = (
+  family: AccessFamily,
+  time: number,
+  status: number,
+  userAgent: string | undefined,
+  upstreamFailed: boolean,
+  busySeconds: number,
+) => void;
 
 /**
  * The access parser. With `count`, lines the digest keeps only as counts (everything but 5xx and unusual
@@ -67,7 +75,7 @@ export function createAccessParser(
       } else if (count !== undefined) {
         const t = scanner.tally(text);
         if (t === Tally.Counted) {
-          count(family, scanner.time, scanner.status, scanner.userAgent, scanner.upstreamFailed);
+          count(family, scanner.time, scanner.status, scanner.userAgent, scanner.upstreamFailed, scanner.busySeconds);
           return LineResult.Record;
         }
         rec = t === Tally.Full ? scanner.build(text, lineNo) : null;

@@ -485,6 +485,8 @@ export class AccessLineScanner {
   userAgent: string | undefined = undefined;
   /** an upstream try answered 5xx ('502, 200'): a failure the client did not see */
   upstreamFailed = false;
+  /** request time of a request that went to a backend (it logged upstream fields), NaN otherwise */
+  busySeconds = NaN;
   private readonly kind = new Uint8Array(MAX_TOKENS);
   private readonly start = new Int32Array(MAX_TOKENS);
   private readonly end = new Int32Array(MAX_TOKENS);
@@ -534,11 +536,15 @@ export class AccessLineScanner {
     if (s.charCodeAt(sp + 1) !== DASH || s.charCodeAt(sp + 2) !== SPACE || s.indexOf(' ', sp + 3) !== this.headEnd) return Tally.Full;
     this.userAgent = undefined;
     this.upstreamFailed = false;
+    this.busySeconds = NaN;
     const p = this.tailStart;
     if (p < s.length) {
       const r = clearTail(this.scratch);
       this.readTail(r, s, p);
       this.userAgent = r.userAgent;
+      if (r.requestTime !== undefined && (r.upstreamAddr !== undefined || r.upstreamResponseTime !== undefined)) {
+        this.busySeconds = r.requestTime;
+      }
       const us = r.upstreamStatus;
       if (us !== undefined) {
         for (const u of us) {

@@ -2,9 +2,10 @@
 import { statSync } from 'node:fs';
 import type { AccessCount } from '../formats/access-common.js';
 import type { AccessScanState } from '../formats/access-line.js';
-import { createApacheAccessCounter } from '../formats/apache-access.js';
+import { apacheAccess, createApacheAccessCounter } from '../formats/apache-access.js';
 import { formats, formatById } from '../formats/index.js';
-import { createNginxAccessCounter } from '../formats/nginx-access.js';
+import { compileApacheLogFormat, compileNginxLogFormat } from '../formats/log-format-compiler.js';
+import { createNginxAccessCounter, nginxAccess } from '../formats/nginx-access.js';
 import { LineResult, type FormatId, type LineParser, type LogFormat, type LogRecord, type ParseContext } from '../formats/types.js';
 import { DEFAULT_MAX_LINE, LineSplitter } from './lines.js';
 import { openInput, type OpenedInput } from './open.js';
@@ -77,9 +78,39 @@ function referenceTimeOf(src: Source): number {
   }
 }
 
-/** The family for the first lines of an input: forced, or the best sniff score (null: nothing fits). */
-function chooseFormat(lines: readonly string[], forced: LogFormat | undefined): LogFormat | null {
-  return forced ?? sniffFormat(lines.filter((l) => l.trim() !== '')).format ?? null;
+/** Share of the sample lines a user's access format string reads (0 when there is none or it is invalid). */
+function userFormatShare(lines: readonly string[], format: string | undefined, dialect: 'nginx' | 'apache'): number {
+  if (format === undefined || format.trim() === '' || lines.length === 0) return 0;
+  let compiled;
+  try {
+    const opts = { family: dialect === 'nginx' ? ('nginx-access' as const) : ('apache-access' as const), source: '', tz: 'UTC' };
+    compiled = dialect === 'nginx' ? compileNginxLogFormat(format, opts) : compileApacheLogFormat(format, opts);
+  } catch {
+    return 0;
+  }
+  let ok = 0;
+  lines.forEach((l, i) => {
+    if (compiled.parse(l, i + 1) !== null) ok++;
+  });
+  return ok / lines.length;
+}
+
+/**
+ * The family for the first lines of an input: forced; or the access family whose user-given format
+ * (--nginx-log-format, or the log_format the config names) reads most of them; or the best sniff score.
+ * Null when nothing fits.
+ */
+function chooseFormat(
+  lines: readonly string[],
+  forced: LogFormat | undefined,
+  user: { nginx?: string; apache?: string } = {},
+): LogFormat | null {
+  if (forced) return forced;
+  const sample = lines.filter((l) => l.trim() !== '');
+  // the user's format string describes their access log exactly: it beats sniffing when it reads the lines
+  if (userFormatShare(sample, user.nginx, 'nginx') >= 0.8) return nginxAccess;
+  if (userFormatShare(sample, user.apache, 'apache') >= 0.8) return apacheAccess;
+  return sniffFormat(sample).format ?? null;
 }
 
 /** Access families whose parser can count ordinary lines without building records. */
@@ -128,13 +159,13 @@ export async function ingestSource(src: Source, opts: IngestOptions): Promise<In
     opts.onRecord(r);
   };
   const onCount = opts.onCount;
-  const count: AccessCount | undefined = onCount && ((family, t, status, userAgent, upstreamFailed) => {
+  const count: AccessCount | undefined = onCount && ((family, t, status, userAgent, upstreamFailed, busySeconds) => {
     summary.records++;
     if (t === t) {
       if (!(t >= summary.from)) summary.from = t;
       if (!(t <= summary.to)) summary.to = t;
     }
-    onCount(family, t, status, userAgent, upstreamFailed);
+    onCount(family, t, status, userAgent, upstreamFailed, busySeconds);
   });
   const ctx: ParseContext = {
     tz: opts.tz,
@@ -192,7 +223,7 @@ export async function ingestSource(src: Source, opts: IngestOptions): Promise<In
     if (pending === null) return;
     const lines = pending;
     pending = null;
-    const chosen = chooseFormat(lines.map((l) => l.text), forced);
+    const chosen = chooseFormat(lines.map((l) => l.text), forced, { nginx: opts.nginxLogFormat, apache: opts.apacheLogFormat });
     if (chosen) {
       const counter = count && COUNTERS[chosen.id];
       primary = counter && count ? counter(ctx, count, opts.accessState) : chosen.createParser(ctx);
@@ -285,7 +316,12 @@ export interface InputHead {
  * The family ingestSource will choose for a file, read from the same first lines by the same rule, without
  * reading further: lets the caller decide to read a big access log in ranges.
  */
-export async function sniffInput(src: Source, inputFormat?: FormatId, maxLine = DEFAULT_MAX_LINE): Promise<InputHead> {
+export async function sniffInput(
+  src: Source,
+  inputFormat?: FormatId,
+  maxLine = DEFAULT_MAX_LINE,
+  user: { nginx?: string; apache?: string } = {},
+): Promise<InputHead> {
   const forced = inputFormat ? formatById(inputFormat) : undefined;
   const opened = await openInput(src);
   const lines: string[] = [];
@@ -318,7 +354,7 @@ export async function sniffInput(src: Source, inputFormat?: FormatId, maxLine = 
       break;
     }
   }
-  const chosen = chooseFormat(lines.slice(0, cut), forced);
+  const chosen = chooseFormat(lines.slice(0, cut), forced, user);
   return { format: chosen ? chosen.id : null, gzip: opened.gzip, binary: opened.binary && !forced };
 }
 

@@ -280,7 +280,7 @@ function card(c: CauseReport, colour: string): string {
   if (c.fix.directives.length > 0) {
     out.push(
       '<table class="directives"><thead><tr><th>set</th><th>to</th><th>in</th><th>why</th></tr></thead><tbody>' +
-        c.fix.directives.map((d) => `<tr><td><code>${h(d.set)}</code></td><td><code>${h(d.to)}</code></td><td>${h(d.file)}</td><td>${h(d.why ?? '')}</td></tr>`).join('') +
+        c.fix.directives.map((d) => `<tr><td><code>${h(d.set)}</code></td><td>${d.current !== undefined && d.current.value !== d.to ? `<del>${h(d.current.value)}</del> → ` : ''}<code>${h(d.to)}</code></td><td>${h(d.file)}</td><td>${h(d.why ?? '')}</td></tr>`).join('') +
         '</tbody></table>',
     );
   }

@@ -23,7 +23,10 @@ function cause(c: CauseReport): string[] {
   out.push('');
   // fix notes and directive values quote log-derived names (script paths, process names, sockets)
   out.push(`**Fix:** ${markdownText(c.fix.summary)}`);
-  for (const d of c.fix.directives) out.push(`- ${markdownCode(`${d.set} = ${d.to}`)} in ${markdownText(d.file)}${d.why ? ` — ${markdownText(d.why)}` : ''}`);
+  for (const d of c.fix.directives) {
+    const now = d.current !== undefined && d.current.value !== d.to ? ` (now ${markdownCode(d.current.value)})` : '';
+    out.push(`- ${markdownCode(`${d.set} = ${d.to}`)}${now} in ${markdownText(d.file)}${d.why ? ` — ${markdownText(d.why)}` : ''}`);
+  }
   if (c.evidence.length > 0) {
     out.push('');
     out.push('**Evidence**');

@@ -56,7 +56,10 @@ function causeDetails(c: CauseReport, o: TableOptions): string[] {
   }
   // fix notes and directive values quote log-derived names (script paths, process names, sockets)
   out.push(paint(o.color, '32', `   fix: ${escapeTerminal(c.fix.summary)}`));
-  for (const d of c.fix.directives) out.push(escapeTerminal(`     ${d.set} = ${d.to}   (${d.file})${d.why ? ` — ${d.why}` : ''}`));
+  for (const d of c.fix.directives) {
+    const change = d.current !== undefined && d.current.value !== d.to ? `${d.set}: ${d.current.value} → ${d.to}` : `${d.set} = ${d.to}`;
+    out.push(escapeTerminal(`     ${change}   (${d.file})${d.why ? ` — ${d.why}` : ''}`));
+  }
   return out;
 }
 

@@ -60,7 +60,7 @@ async function planOf(src: Source, bytes: number, opts: TaskOptions): Promise<Pl
   if (src.kind === 'stdin') return { kind: 'main' };
   if (bytes < SPLIT_BYTES) return { kind: 'file', bytes };
   try {
-    const head = await sniffInput(src, opts.inputFormat);
+    const head = await sniffInput(src, opts.inputFormat, undefined, { nginx: opts.nginxLogFormat, apache: opts.apacheLogFormat });
     if (!head.binary && head.format !== null && BLOCK_FAMILIES.has(head.format)) return { kind: 'blocks', sniffed: head.format };
   } catch {
     // unreadable: reading it whole reports why

@@ -6,6 +6,9 @@ import { serializeDigest } from '../../digest/serialize.js';
 import { runFollow } from '../../follow/run.js';
 import { analyzeHost } from '../../follow/session.js';
 import { resolveSources } from '../../input/sources.js';
+import { applyConfig } from '../../config/apply.js';
+import { accessFormatsOf, loadConfig } from '../../config/load.js';
+import { peakInFlight } from '../../digest/digest.js';
 import { analyzeSources } from '../../pipeline.js';
 import { renderHtml } from '../../report/html.js';
 import { renderMarkdown } from '../../report/markdown.js';
@@ -24,6 +27,7 @@ function builder(y: Argv) {
     .option('follow', { alias: 'f', type: 'boolean', describe: 'keep reading the files as they grow (and across logrotate) and re-diagnose every --interval: a live table on a terminal, one line per new episode in a pipe, NDJSON with --json' })
     .option('interval', { type: 'number', default: 5, describe: 'seconds between diagnoses in --follow' })
     .option('host', { type: 'string', describe: 'only records of this host (syslog/journald name it); records that name none are taken as this host\'s' })
+    .option('config-dir', { type: 'string', describe: 'read the server configuration here (normally /etc): access log formats, FPM pools, and fixes quoted against the values in force; found automatically for logs under <root>/var/log' })
     .option('save-digest', { type: 'string', describe: 'also write the mergeable digest to FILE for `logsleuth merge`; --save-digest=- writes it to stdout instead of the report' });
 }
 
@@ -49,6 +53,12 @@ export async function runAnalyze(argv: Record<string, unknown>): Promise<number>
   const { sources, problems } = resolveSources(flags.paths, !process.stdin.isTTY);
   for (const p of problems) warn(`${p.path}: ${p.message}`);
   settleZone(flags, sources, warn);
+  const config = loadConfig(typeof argv.configDir === 'string' ? argv.configDir : undefined, flags.paths, warn);
+  if (config) {
+    const formats = accessFormatsOf(config);
+    if (flags.nginxLogFormat === undefined && formats.nginx !== undefined) flags.nginxLogFormat = formats.nginx;
+    if (flags.apacheLogFormat === undefined && formats.apache !== undefined) flags.apacheLogFormat = formats.apache;
+  }
   if (sources.length === 0 && problems.length === 0) {
     throw new UsageError('no input: give log files or directories, or pipe logs on stdin (see --help)');
   }
@@ -65,7 +75,8 @@ export async function runAnalyze(argv: Record<string, unknown>): Promise<number>
   // a progress line only for a person watching: never in pipes, never mixed into JSON on stdout
   const progress = process.stderr.isTTY && !argv.json ? createProgress(inputBytes(sources).reduce((a, b) => a + b, 0)) : undefined;
   const opts = { ...flags, version: toolVersion(), top, shouldStop, warn, jobs: readJobs(argv), onBytes: progress?.add };
-  const { inputs, report, digest } = host === undefined ? await analyzeSources(sources, opts) : await analyzeHost(sources, opts, host);
+  const { inputs, report, digest, diagnosis } = host === undefined ? await analyzeSources(sources, opts) : await analyzeHost(sources, opts, host);
+  if (config) applyConfig(report, diagnosis, config, peakInFlight(digest));
   progress?.done();
   // a path that named nothing readable is an input too: the report lists it with its problem
   report.inputs.unshift(...problems.map((p) => unreadableInput(p.path, p.message)));
