@@ -315,6 +315,18 @@ function unexplained(r: Report): string {
   );
 }
 
+/** Per-machine share of the 5xx, when the logs came from more than one host (syslog/journald or merge). */
+function hosts(r: Report): string {
+  if (r.hosts.length < 2) return '';
+  return (
+    '<section id="hosts"><h2>By host</h2><div class="scroll"><table><thead><tr><th>host</th><th>5xx</th><th>unexplained</th><th>causes</th></tr></thead><tbody>' +
+    r.hosts
+      .map((x) => `<tr><td><code>${h(x.host)}</code></td><td>${x.errors5xx}</td><td>${x.unexplained}</td><td>${x.causes.map((c) => `${h(c.id)} (${c.requests})`).join(', ')}</td></tr>`)
+      .join('') +
+    '</tbody></table></div></section>'
+  );
+}
+
 function codes(r: Report): string {
   if (r.statusMeanings.length === 0) return '';
   return `<section id="codes"><h2>What the codes mean here</h2><dl class="codes">${r.statusMeanings.map((m) => `<dt>${m.status}</dt><dd>${h(m.meaning)}</dd>`).join('')}</dl></section>`;
@@ -424,6 +436,7 @@ export function renderHtml(r: Report): string {
     incidents(r, colours),
     crawlers(r),
     causes(r, colours),
+    hosts(r),
     unexplained(r),
     codes(r),
     inputs(r),
