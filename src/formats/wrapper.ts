@@ -314,7 +314,8 @@ export function createSyslogFormat(inner: InnerFormats): LogFormat {
           // anything else (an ISO-stamped access log, say) is not ours to swallow silently
           if (!h.tagged) {
             const rest = text.slice(h.msgStart);
-            return UNTAGGED_SYSLOG.test(rest) || LOOSE_TAG.test(rest) ? LineResult.Ignored : LineResult.Unrecognized;
+            // h.tag set without a colon: 'com.apple.xpc.launchd[1] (…)', a tag the header reader recognised
+            return h.tag !== '' || UNTAGGED_SYSLOG.test(rest) || LOOSE_TAG.test(rest) ? LineResult.Ignored : LineResult.Unrecognized;
           }
           const route = routeTag(h.tag);
           if (!route) return LineResult.Ignored;
