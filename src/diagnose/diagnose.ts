@@ -78,6 +78,64 @@ function signalSpan(signals: readonly Signal[]): [number, number] {
   return [lo, hi];
 }
 
+function sameKey(c: DiagnosedCause): string {
+  const f = c.finding;
+  return [c.rule.id, f.variant ?? '', [...(f.upstreams ?? [])].sort().join(','), f.culprits?.[0]?.name ?? ''].join('\u0000');
+}
+
+/** Merges findings of one rule that name the same thing into one row (weighted confidence, all episodes). */
+function combineRepeats(list: DiagnosedCause[], ctx: DiagnoseContext): DiagnosedCause[] {
+  const groups = new Map<string, DiagnosedCause[]>();
+  for (const c of list) {
+    const k = sameKey(c);
+    const g = groups.get(k);
+    if (g) g.push(c);
+    else groups.set(k, [c]);
+  }
+  const out: DiagnosedCause[] = [];
+  for (const g of groups.values()) {
+    const first = g[0];
+    if (!first) continue;
+    if (g.length === 1) {
+      out.push(first);
+      continue;
+    }
+    const errors = g.flatMap((c) => c.errors).sort((a, b) => a - b);
+    const claims = g.flatMap((c) => c.claims);
+    const confidence =
+      claims.length > 0 ? claims.reduce((n, c) => n + c.confidence, 0) / claims.length : Math.max(...g.map((c) => c.finding.confidence));
+    const culprits = new Map<string, { kind: string; name: string; count: number }>();
+    for (const c of g) {
+      for (const x of c.finding.culprits ?? []) {
+        const key = `${x.kind}\u0000${x.name}`;
+        const cur = culprits.get(key);
+        if (cur) cur.count += x.count;
+        else culprits.set(key, { ...x });
+      }
+    }
+    const finding = {
+      ...first.finding,
+      confidence: Math.max(...g.map((c) => c.finding.confidence)),
+      claims,
+      evidence: g.flatMap((c) => c.finding.evidence),
+      culprits: [...culprits.values()].sort((a, b) => b.count - a.count),
+    };
+    const times = errors.map((i) => ctx.errors[i]?.time ?? NaN);
+    out.push({
+      rule: first.rule,
+      finding,
+      errors,
+      claims,
+      confidence: Math.round(confidence * 100) / 100,
+      score: Math.round(errors.length * confidence * 100) / 100,
+      firstSeen: Math.min(...g.map((c) => c.firstSeen)),
+      lastSeen: Math.max(...g.map((c) => c.lastSeen)),
+      episodes: errors.length > 0 ? episodesOf(times) : g.flatMap((c) => c.episodes),
+    });
+  }
+  return out;
+}
+
 export function diagnose(digest: Digest, rules: readonly Rule[]): Diagnosis {
   const ctx = createContext(digest);
   const found: { rule: Rule; order: number; finding: Finding }[] = [];
@@ -117,7 +175,7 @@ export function diagnose(digest: Digest, rules: readonly Rule[]): Diagnosis {
     if (f) attribution.set(error, f.rule.id);
   }
 
-  const causes: DiagnosedCause[] = [];
+  let causes: DiagnosedCause[] = [];
   found.forEach((f, idx) => {
     const w = won.get(idx);
     const errs = (w?.errors ?? []).sort((a, b) => a - b);
@@ -142,7 +200,10 @@ export function diagnose(digest: Digest, rules: readonly Rule[]): Diagnosis {
     });
   });
 
-  // two findings of one rule (e.g. two pools) stay separate rows; ranking: impact x confidence, then recency
+  // findings of one rule that differ in what they name (two pools, two variants) stay separate rows; the
+  // same cause found twice (two OOM kills minutes apart) is one row with two episodes
+  causes = combineRepeats(causes, ctx);
+  // ranking: impact x confidence, then recency
   causes.sort((a, b) => b.score - a.score || b.confidence - a.confidence || b.lastSeen - a.lastSeen);
   const unexplained: number[] = [];
   ctx.errors.forEach((_, i) => {
