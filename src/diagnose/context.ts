@@ -65,7 +65,7 @@ function lowerBound(arr: readonly { time: number }[], t: number): number {
 }
 
 /** Client address without an Apache ':port' or IPv6 brackets, for comparing error and access lines. */
-function clientKey(c: string | undefined): string {
+export function clientKey(c: string | undefined): string {
   if (!c) return '';
   if (c.startsWith('[')) {
     const end = c.indexOf(']');

@@ -3,7 +3,7 @@
 // hard timeout or a reload; the rules that name those causes and the residual upstream-reset must agree on
 // which close each worker death explains, so the §5.27 decision table is evaluated once per diagnosis here
 // and every rule reads its own rows from the result.
-import type { DiagnoseContext } from '../diagnose/context.js';
+import { clientKey, type DiagnoseContext } from '../diagnose/context.js';
 import type { ErrorRequest } from '../digest/digest.js';
 import type { Signal } from '../signals/types.js';
 import type { Claim, JoinKind } from './types.js';
@@ -298,18 +298,6 @@ function analyse(ctx: DiagnoseContext): FpmAnalysis {
   a.deaths = deathsOf(ctx, a.restarts);
   pairDeaths(ctx, a);
   return a;
-}
-
-/** Client address without an Apache ':port' or IPv6 brackets (as context.ts compares them). */
-function clientKey(c: string | undefined): string {
-  if (!c) return '';
-  if (c.startsWith('[')) {
-    const end = c.indexOf(']');
-    return end === -1 ? c : c.slice(1, end);
-  }
-  const colon = c.indexOf(':');
-  if (colon !== -1 && c.indexOf(':', colon + 1) === -1) return c.slice(0, colon);
-  return c;
 }
 
 const APACHE_THREAD = /\[pid (\d{1,10})(?::tid (\d{1,20}))?\]/;

@@ -3,7 +3,7 @@
 // webserver-worker-crash, apache-workers-exhausted, nginx-worker-connections, webserver-config-error,
 // rate-limited, client-abort): one-to-one request joins, connect failures with their errno (Apache splits
 // the errno and the client over two lines), and the no-live-upstreams look-back (signatures.md §5.13).
-import type { DiagnoseContext } from '../diagnose/context.js';
+import { clientKey, joinDistance, type DiagnoseContext } from '../diagnose/context.js';
 import type { ErrorRequest } from '../digest/digest.js';
 import { BUCKET_MS } from '../digest/digest.js';
 import type { FixDirective } from '../report/schema.js';
@@ -34,33 +34,6 @@ export const WEB_CONFIDENCE: Readonly<Record<string, number>> = {
 };
 /** How much less a 5xx refused by "no live upstreams" is worth than the failure that marked the servers. */
 export const NO_LIVE_PENALTY = 0.05;
-
-function clientKey(c: string | undefined): string {
-  if (!c) return '';
-  if (c.startsWith('[')) {
-    const end = c.indexOf(']');
-    return end === -1 ? c : c.slice(1, end);
-  }
-  const colon = c.indexOf(':');
-  if (colon !== -1 && c.indexOf(':', colon + 1) === -1) return c.slice(0, colon);
-  return c;
-}
-
-/**
- * How far an error line at t is from a request. Access stamps are floored to the second. nginx stamps the
- * end, so the line lies in [stamp - request_time, stamp + 1 s); Apache stamps the start, so the line lies in
- * [stamp, stamp + duration + 1 s), and with an unknown duration the latest start before the line is the
- * nearest. (ctx.sameRequest() uses |stamp - t|, which pairs a line at :23.8 with the request stamped :24
- * when one client has several 5xx in a row.)
- */
-function distance(e: ErrorRequest, t: number): number {
-  const dur = (e.requestTime ?? 0) * 1000;
-  const lo = e.timeIsStart ? e.time : e.time - dur;
-  const hi = e.timeIsStart ? (e.requestTime === undefined ? Infinity : e.time + dur + 1000) : e.time + 1000;
-  const outside = t < lo ? lo - t : t > hi ? t - hi : 0;
-  // inside the interval: prefer the closest stamp (a tie-break well below one millisecond of distance)
-  return outside + Math.abs(t - e.time) / 1e6;
-}
 
 /**
  * Joins request-scoped signals to 5xx one-to-one. ctx.sameRequest() returns the nearest candidate, which
@@ -113,7 +86,7 @@ export class RequestJoiner {
       const exact = i === direct || (sameClient && (sameReq || (req === undefined && s.family === 'apache-error')));
       const loose = !exact && sameReq;
       if (!exact && !loose) continue;
-      const d = distance(e, s.time) + (exact ? 0 : 1e9);
+      const d = joinDistance(e, s.time) + (exact ? 0 : 1e9);
       if (!best || d < best.d) best = { i, exact, d };
     }
     return best ? record(best.i, best.exact) : undefined;
