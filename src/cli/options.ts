@@ -83,14 +83,21 @@ export function settleZone(flags: InputFlags, sources: readonly Source[], warn: 
   flags.tz = inferred;
 }
 
-/** --jobs N: threads that parse (default: the machine's cores). */
+/**
+ * --jobs N: threads that parse. Default: the machine's cores, but one thread on two cores or fewer: there
+ * a second parsing thread gained nothing (V8's concurrent GC and the reads already use the other core) and
+ * cost ~35 MiB of peak memory (README, Performance).
+ */
 export function jobsOption<T>(y: Argv<T>) {
-  return y.option('jobs', { alias: 'j', type: 'number', describe: 'threads that parse big inputs in parallel (1: this thread only)', defaultDescription: 'the number of CPU cores' });
+  return y.option('jobs', { alias: 'j', type: 'number', describe: 'threads that parse big inputs in parallel (1: this thread only)', defaultDescription: 'the number of CPU cores; 1 on 2 cores or fewer' });
 }
 
 export function readJobs(argv: Record<string, unknown>): number {
   const j = argv.jobs;
-  if (j === undefined) return availableParallelism();
+  if (j === undefined) {
+    const cores = availableParallelism();
+    return cores <= 2 ? 1 : cores;
+  }
   if (typeof j !== 'number' || !Number.isInteger(j) || j < 1 || j > 256) throw new UsageError(`--jobs: '${String(j)}' is not a whole number from 1 to 256`);
   return j;
 }

@@ -9,6 +9,8 @@ export const BUCKET_MS = 1000;
 export const DIGEST_VERSION = 1;
 /** Signals kept in full per signature; beyond that only counted (a flood of client aborts must not grow memory). */
 const MAX_SIGNALS_PER_SIG = 20_000;
+/** Characters of a 5xx's line kept as evidence: reports clip it shorter; a 5xx is kept for its keys. */
+const RAW_KEPT = 512;
 /** 5xx kept in full; beyond that only counted per second and status. */
 const MAX_ERRORS = 500_000;
 
@@ -285,7 +287,7 @@ function toErrorRequest(r: AccessRecord): ErrorRequest {
     family: r.family,
     source: r.origin.source,
     line: r.origin.line,
-    raw: r.raw.length > 2048 ? r.raw.slice(0, 2048) : r.raw,
+    raw: r.raw.length > RAW_KEPT ? r.raw.slice(0, RAW_KEPT) : r.raw,
   };
   if (r.vhost !== undefined) e.vhost = r.vhost;
   if (r.userAgent !== undefined) e.userAgent = r.userAgent;

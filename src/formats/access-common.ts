@@ -2,6 +2,7 @@
 // auto-detecting scanner for everything else) and the sniffer that tells the two servers apart.
 import { AccessLineScanner, type AccessFamily, type AccessScanState, EVIDENCE_APACHE, EVIDENCE_NGINX, EVIDENCE_WRAPPED, Tally } from './access-line.js';
 import { type CompiledAccessFormat, compileApacheLogFormat, compileNginxLogFormat } from './log-format-compiler.js';
+import { ownString } from '../input/lines.js';
 import { LineResult, type AccessRecord, type LineParser, type ParseContext } from './types.js';
 
 function isBlank(text: string): boolean {
@@ -70,21 +71,33 @@ export function createAccessParser(
     line(text: string, lineNo: number): LineResult {
       if (isBlank(text)) return LineResult.Ignored;
       let rec: AccessRecord | null;
-      if (compiled !== undefined) {
-        rec = compiled.parse(text, lineNo) ?? scanner.scan(text, lineNo);
-      } else if (count !== undefined) {
-        const t = scanner.tally(text);
-        if (t === Tally.Counted) {
-          count(family, scanner.time, scanner.status, scanner.userAgent, scanner.upstreamFailed, scanner.busySeconds);
-          return LineResult.Record;
+      if (count !== undefined) {
+        // With count, lines may be slices of their whole chunk (input/lines.ts): a record (kept by the
+        // digest when it is a 5xx) is built from a copy of its line, so its fields share that copy alone.
+        if (compiled === undefined) {
+          const t = scanner.tally(text);
+          if (t === Tally.Counted) {
+            count(family, scanner.time, scanner.status, scanner.userAgent, scanner.upstreamFailed, scanner.busySeconds);
+            return LineResult.Record;
+          }
+          if (t === Tally.Full) {
+            text = ownString(text);
+            rec = scanner.build(text, lineNo);
+          } else {
+            rec = null;
+          }
+        } else {
+          text = ownString(text);
+          rec = compiled.parse(text, lineNo) ?? scanner.scan(text, lineNo);
         }
-        rec = t === Tally.Full ? scanner.build(text, lineNo) : null;
+      } else if (compiled !== undefined) {
+        rec = compiled.parse(text, lineNo) ?? scanner.scan(text, lineNo);
       } else {
         rec = scanner.scan(text, lineNo);
       }
       if (rec === null && family === 'apache-access' && startsLikeSslRequestLog(text)) {
         ssl ??= sslRequestFormat(ctx.source, ctx.tz);
-        rec = ssl.parse(text, lineNo);
+        rec = ssl.parse(count !== undefined ? ownString(text) : text, lineNo);
       }
       if (rec === null) return LineResult.Unrecognized;
       ctx.emit(rec);

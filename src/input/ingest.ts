@@ -7,7 +7,7 @@ import { formats, formatById } from '../formats/index.js';
 import { compileApacheLogFormat, compileNginxLogFormat } from '../formats/log-format-compiler.js';
 import { createNginxAccessCounter, nginxAccess } from '../formats/nginx-access.js';
 import { LineResult, type FormatId, type LineParser, type LogFormat, type LogRecord, type ParseContext } from '../formats/types.js';
-import { DEFAULT_MAX_LINE, LineSplitter } from './lines.js';
+import { DEFAULT_MAX_LINE, LineSplitter, ownString } from './lines.js';
 import { openInput, type OpenedInput } from './open.js';
 import type { Source } from './sources.js';
 
@@ -197,13 +197,15 @@ export async function ingestSource(src: Source, opts: IngestOptions): Promise<In
     }
   };
 
-  const handle = (text: string, lineNo: number): void => {
+  const handle = (line: string, lineNo: number): void => {
     if (primary !== null) {
-      const r = primary.line(text, lineNo);
+      const r = primary.line(line, lineNo);
       if (r !== LineResult.Unrecognized) return;
-    } else if (text.trim() === '') {
+    } else if (line.trim() === '') {
       return;
     }
+    // a sliced line (see lines.ts) must not reach parsers and samples that keep parts of it
+    const text = splitter.sliced ? ownString(line) : line;
     for (const f of formats) {
       if (f.id === primaryId) continue;
       const r = fallbackParser(f).line(text, lineNo);
@@ -225,8 +227,14 @@ export async function ingestSource(src: Source, opts: IngestOptions): Promise<In
     pending = null;
     const chosen = chooseFormat(lines.map((l) => l.text), forced, { nginx: opts.nginxLogFormat, apache: opts.apacheLogFormat });
     if (chosen) {
-      const counter = count && COUNTERS[chosen.id];
-      primary = counter && count ? counter(ctx, count, opts.accessState) : chosen.createParser(ctx);
+      const counter = COUNTERS[chosen.id];
+      if (counter && count) {
+        primary = counter(ctx, count, opts.accessState);
+        // the counting access parser copies what its records keep (access-common.ts): lines may be slices
+        splitter.sliced = true;
+      } else {
+        primary = chosen.createParser(ctx);
+      }
       primaryId = chosen.id;
       summary.format = chosen.id;
     }
