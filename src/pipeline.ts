@@ -46,12 +46,9 @@ export interface Analysis {
 
 export async function analyzeSources(sources: readonly Source[], opts: AnalyzeOptions): Promise<Analysis> {
   const { digest, inputs } = await readAll(sources, opts);
+  // partial means input was left unread: a Ctrl-C during the diagnosis itself loses nothing
+  const partial = Boolean(opts.shouldStop?.());
   const diagnosis = diagnose(digest, rules);
-  const report = buildReport(digest, inputs, diagnosis, {
-    tz: opts.tz,
-    version: opts.version,
-    top: opts.top,
-    partial: Boolean(opts.shouldStop?.()),
-  });
+  const report = buildReport(digest, inputs, diagnosis, { tz: opts.tz, version: opts.version, top: opts.top, partial });
   return { digest, inputs, diagnosis, report };
 }

@@ -256,7 +256,10 @@ export async function ingestSource(src: Source, opts: IngestOptions): Promise<In
     opened = block ? blockInput(block.data) : await openInput(src);
   } catch (err) {
     summary.problems.push(describeReadError(err));
-    summary.format = 'empty';
+    // a gzip header zlib refused is a compressed file whose family cannot be known, not an empty one
+    const zlib = (err as NodeJS.ErrnoException).code?.startsWith('Z_') === true;
+    summary.gzip = zlib;
+    summary.format = zlib ? 'unknown' : 'empty';
     return summary;
   }
   summary.gzip = opened.gzip;

@@ -74,6 +74,73 @@ async function firstChunk(it: AsyncIterator<Buffer>): Promise<Buffer | null> {
 }
 
 /**
+ * Each chunk with its last bytes written on their own. zlib checks a member's CRC and length (its last 8
+ * bytes) in the same call that inflates the data before them, and on a mismatch that call's output is
+ * lost: for a small file, all of it. With the tail apart, everything but those few bytes is out first.
+ */
+async function* trailerApart(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const TAIL = 16;
+  for await (const c of chunks) {
+    if (c.length <= TAIL * 2) {
+      yield c;
+      continue;
+    }
+    yield c.subarray(0, c.length - TAIL);
+    yield c.subarray(c.length - TAIL);
+  }
+}
+
+/** Chunks queued before the stream is paused: bounded memory however fast zlib inflates. */
+const MAX_QUEUED = 4;
+
+/**
+ * A readable's chunks, where an error (a bad gzip checksum or length at the very end) is raised only after
+ * every chunk that came before it was handed out: the stream's own async iterator drops them, and a
+ * whole file's lines were lost for a wrong CRC in its last 8 bytes.
+ */
+function drainThenFail(stream: Readable): AsyncIterator<Buffer> {
+  const queue: Buffer[] = [];
+  let failed: Error | undefined;
+  let ended = false;
+  let wake: (() => void) | undefined;
+  const notify = (): void => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  stream.on('data', (b: Buffer) => {
+    queue.push(b);
+    if (queue.length >= MAX_QUEUED) stream.pause();
+    notify();
+  });
+  stream.on('end', () => {
+    ended = true;
+    notify();
+  });
+  stream.on('error', (e: Error) => {
+    failed = e;
+    notify();
+  });
+  return {
+    async next(): Promise<IteratorResult<Buffer>> {
+      for (;;) {
+        const b = queue.shift();
+        if (b !== undefined) {
+          if (queue.length < MAX_QUEUED && stream.isPaused()) stream.resume();
+          return { value: b, done: false };
+        }
+        if (failed) throw failed;
+        if (ended) return { value: undefined, done: true };
+        if (stream.isPaused()) stream.resume();
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+      }
+    },
+  };
+}
+
+/**
  * Opens the input. Errors while opening (missing, unreadable) reject; errors while reading (truncated
  * gzip, a file removed mid-run) surface from the chunk iterator, after every byte that could be read.
  */
@@ -94,8 +161,8 @@ export async function openInput(src: Source): Promise<OpenedInput> {
     return { chunks: prepend(first, raw), bytesRead, gzip: false, binary: looksBinary(first) };
   }
   const gunzip = createGunzip({ chunkSize: READ_SIZE });
-  Readable.from(prepend(first, raw)).on('error', (e: Error) => gunzip.destroy(e)).pipe(gunzip);
-  const out = gunzip[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  Readable.from(trailerApart(prepend(first, raw))).on('error', (e: Error) => gunzip.destroy(e)).pipe(gunzip);
+  const out = drainThenFail(gunzip);
   const head = await firstChunk(out);
   if (head === null) return { chunks: none(), bytesRead, gzip: true, binary: false };
   return { chunks: prepend(head, out), bytesRead, gzip: true, binary: looksBinary(head) };
