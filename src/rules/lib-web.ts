@@ -43,7 +43,8 @@ export const NO_LIVE_PENALTY = 0.05;
  */
 export class RequestJoiner {
   private readonly taken = new Set<number>();
-  private readonly byConnection = new Map<string, number>();
+  /** connection → the 5xx its last line joined and the upstream that line named */
+  private readonly byConnection = new Map<string, { error: number; upstream: string | undefined }>();
   constructor(private readonly ctx: DiagnoseContext) {}
 
   /** marks an error as already explained by this rule (e.g. through another join) */
@@ -57,14 +58,16 @@ export class RequestJoiner {
     if (connKey !== undefined) {
       const prev = this.byConnection.get(connKey);
       if (prev !== undefined) {
-        const e = this.ctx.errors[prev];
-        // the same connection may serve later requests (keepalive): only lines close in time are one request
-        if (e && Math.abs(e.time - s.time) <= (e.requestTime ?? 0) * 1000 + 2 * SLACK_MS) return 'duplicate';
+        const e = this.ctx.errors[prev.error];
+        // one request tried on several servers of a group logs a line per server; the same connection
+        // repeating the same failure on the same server is the next request (keepalive), not a copy
+        const otherServer = prev.upstream !== s.keys.upstreamKey;
+        if (e && otherServer && Math.abs(e.time - s.time) <= (e.requestTime ?? 0) * 1000 + 2 * SLACK_MS) return 'duplicate';
       }
     }
     const record = (error: number, exact: boolean): { error: number; exact: boolean } => {
       this.taken.add(error);
-      if (connKey !== undefined) this.byConnection.set(connKey, error);
+      if (connKey !== undefined) this.byConnection.set(connKey, { error, upstream: s.keys.upstreamKey });
       return { error, exact };
     };
     const direct = this.ctx.sameRequest(s);

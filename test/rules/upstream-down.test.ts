@@ -1,11 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeFiles } from '../analyze-helpers.js';
-import { access, apacheAccess, apacheErr, at, background, cause, combined, connectFail, fpm, SOCK } from './web-lines.js';
+import { access, apacheAccess, apacheErr, at, background, cause, combined, connectFail, fpm, ngx, SOCK } from './web-lines.js';
 
 const REFUSED = '111: Connection refused';
 const reqs = ['GET /checkout HTTP/1.1', 'GET /cart HTTP/1.1', 'POST /?wc-ajax=add_to_cart HTTP/1.1', 'GET /account HTTP/1.1'];
 
 describe('upstream-down', () => {
+  it('nginx: one keepalive connection repeating the same request gets every 502 joined, not just the first', async () => {
+    // a browser retrying F5 over one connection: same *N, same client and request line, one line per 502
+    const r = 'GET /index.php HTTP/1.1';
+    const times = ['10:58:15', '10:58:15', '10:58:16', '10:58:16'];
+    const err = times.map((t) =>
+      ngx(t, 'error', 'connect() failed (111: Connection refused)', { conn: 33, client: '172.18.0.1', request: r, action: 'connecting to upstream', upstream: 'fastcgi://127.0.0.1:9000' }),
+    );
+    const acc = times.map((t) => combined(t, '172.18.0.1', r, 502));
+    const { report } = await analyzeFiles({ 'access.log': [...background(50, 57), ...acc], 'error.log': err }, 'UTC');
+    expect(cause(report, 'upstream-down')?.affectedRequests).toBe(4);
+    expect(report.unexplained.count).toBe(0);
+  });
+
+
   it('nginx: refused connects after FPM stopped and never came back → variant stopped, 502s joined per request', async () => {
     const access502 = reqs.map((r, i) => access(at('10:02:00', i * 3), `203.0.113.${i + 1}`, r, 502, { rt: 0.001, urt: 0 }));
     const errors = reqs.map((r, i) => connectFail(at('10:02:00', i * 3), REFUSED, `203.0.113.${i + 1}`, r));
