@@ -339,7 +339,9 @@ function joinRequests(ctx: DiagnoseContext, a: FpmAnalysis): void {
     const thread = apache ? APACHE_THREAD.exec(s.text)?.slice(1).join(':') : undefined;
     const key = apache ? `a|${clientKey(s.keys.client)}|${APACHE_CLIENT_PORT.exec(s.text)?.[1] ?? thread ?? ''}` : `n|${s.keys.connection ?? ''}|${s.keys.client}|${s.keys.request}`;
     const g = open.get(key);
-    if (g && s.time - g.time <= 60 * SEC && (g.signals[g.signals.length - 1]?.time ?? 0) >= s.time - 5 * SEC) {
+    // the same failure on the same server again is the connection's next request (keepalive), not a copy
+    const repeat = !apache && g !== undefined && g.signals.some((x) => x.sig === s.sig && x.keys.upstreamKey === s.keys.upstreamKey);
+    if (g && !repeat && s.time - g.time <= 60 * SEC && (g.signals[g.signals.length - 1]?.time ?? 0) >= s.time - 5 * SEC) {
       g.signals.push(s);
       continue;
     }

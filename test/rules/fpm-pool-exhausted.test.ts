@@ -135,3 +135,19 @@ describe('fpm-pool-exhausted', () => {
     expect(affected(report, 'upstream-timeout')).toBe(1);
   });
 });
+
+describe('fpm-pool-exhausted on a keepalive connection', () => {
+  it('joins each repeated EAGAIN 502 of one connection to its own request', async () => {
+    const r = 'GET /shop/ HTTP/1.1';
+    const times = ['10:00:01', '10:00:01', '10:00:02', '10:00:03'];
+    const err = times.map(
+      (t) =>
+        `2026/01/12 ${t} [error] 1234#1234: *77 connect() to unix:/run/php/php8.2-fpm.sock failed (11: Resource temporarily unavailable) while connecting to upstream, client: 198.51.100.9, server: shop.example.com, request: "${r}", upstream: "fastcgi://unix:/run/php/php8.2-fpm.sock:", host: "shop.example.com"`,
+    );
+    const acc = times.map((t) => `198.51.100.9 - - [12/Jan/2026:${t} +0000] "${r}" 502 157 "-" "Mozilla/5.0"`);
+    const { report } = await analyzeFiles({ 'access.log': acc, 'error.log': err }, 'UTC');
+    const c = report.causes.find((x) => x.id === 'fpm-pool-exhausted');
+    expect(c?.affectedRequests).toBe(4);
+    expect(report.unexplained.count).toBe(0);
+  });
+});
