@@ -23,11 +23,13 @@ export function claimSameRequest(
   const claims: Claim[] = [];
   const unjoined: Signal[] = [];
   const seen = new Set<number>();
-  const byConnection = new Set<string>();
+  const byConnection = new Map<string, Signal>();
   for (const s of signals) {
-    // several lines of one nginx connection (stderr + close) are one request: count it once
+    // several lines of one nginx connection about one request (stderr + close, or a try per server of a
+    // group) count once; the same line again on that connection is its next request (keepalive)
     const conn = s.keys.connection !== undefined ? `${s.source}#${s.keys.connection}#${s.keys.request ?? ''}` : undefined;
-    if (conn !== undefined && byConnection.has(conn)) continue;
+    const prev = conn !== undefined ? byConnection.get(conn) : undefined;
+    if (prev && Math.abs(prev.time - s.time) <= 5000 && (prev.sig !== s.sig || prev.keys.upstreamKey !== s.keys.upstreamKey)) continue;
     // one 5xx per line: a client repeating a request in the same second gets its lines paired in turn
     const i = ctx.sameRequestCandidates(s).find((c) => {
       const e = ctx.errors[c];
@@ -38,7 +40,7 @@ export function claimSameRequest(
       continue;
     }
     seen.add(i);
-    if (conn !== undefined) byConnection.add(conn);
+    if (conn !== undefined) byConnection.set(conn, s);
     const claim: Claim = { error: i, confidence, why: 'same request', evidence: s };
     const via = opts.via?.(s);
     if (via) claim.via = via;
