@@ -116,7 +116,10 @@ export function headline(diagnosis: Diagnosis, layers: readonly LayerReport[]): 
   }
   const layer = top.rule.layer;
   const label = LAYER_LABEL[layer];
-  const cost = total > 0 ? `${top.errors.length} of ${total} 5xx` : 'no 5xx reached a client (hidden failures)';
+  const accessLogs = diagnosis.ctx.has('nginx-access') || diagnosis.ctx.has('apache-access');
+  // without an access log nobody knows how many clients were hit: say so rather than "none"
+  const cost =
+    total > 0 ? `${top.errors.length} of ${total} 5xx` : accessLogs ? 'no 5xx reached a client (hidden failures)' : 'no access log given, so the 5xx cannot be counted';
   const others = layers
     .filter((l) => l.layer !== layer && l.errors5xx > 0)
     .sort((a, b) => b.errors5xx - a.errors5xx)

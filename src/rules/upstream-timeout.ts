@@ -78,6 +78,7 @@ export const rule: Rule = {
     ],
   },
   diagnose(ctx) {
+    if (!ctx.has('nginx-access') && !ctx.has('apache-access')) return withoutAccessLog(ctx);
     const a = analysis(ctx);
     const claims: Claim[] = [];
     const used: Signal[] = [];
@@ -142,3 +143,25 @@ export const rule: Rule = {
     return [f];
   },
 };
+
+/**
+ * Only error logs were given: the timeouts are certain, how many clients got a 504 is not. Reported so the
+ * operator sees them, with the access log named as what would count the damage (Part 6.2).
+ */
+function withoutAccessLog(ctx: DiagnoseContext): Finding[] {
+  const lines = ctx.signals.filter(isTimeoutSignal);
+  if (lines.length === 0) return [];
+  const variant = dominant(lines.map((s) => s.keys.variant ?? 'read'))?.value ?? 'read';
+  return [
+    {
+      cause: 'upstream-timeout',
+      confidence: 0.6,
+      claims: [],
+      evidence: sampleEvidence(lines, 5),
+      variant,
+      missingSources: ['access log'],
+      note: `${lines.length} request(s) timed out waiting for the backend; without the access log the number of 504s is unknown.`,
+      directives: timeoutDirectives(ctx, lines, undefined, variant),
+    },
+  ];
+}

@@ -68,3 +68,25 @@ describe('upstream-timeout', () => {
     expect(cause(report, 'upstream-timeout')).toBeUndefined();
   });
 });
+
+describe('upstream-timeout with error logs only', () => {
+  it('reports the timeouts and asks for the access log to count the 504s', async () => {
+    const line = (t: string, n: number) =>
+      `2024/06/11 ${t} [error] 1021#1021: *${n} upstream timed out (110: Connection timed out) while reading response header from upstream, client: 203.0.113.9, server: shop.example, request: "GET /export/orders.csv HTTP/1.1", upstream: "fastcgi://127.0.0.1:9000", host: "shop.example"`;
+    const { report } = await analyzeFiles({ 'error.log': [line('09:14:02', 551), line('09:16:40', 610)] }, 'UTC');
+    const c = report.causes.find((x) => x.id === 'upstream-timeout');
+    expect(c).toMatchObject({ rank: 1, affectedRequests: 0, missingSources: ['access log'], variant: 'read' });
+    expect(c?.confidence).toBe(0.6);
+  });
+
+  it('stays silent when the access log is there and no 5xx matches (the residual has nothing to explain)', async () => {
+    const { report } = await analyzeFiles(
+      {
+        'error.log': [`2024/06/11 09:14:02 [error] 1021#1021: *551 upstream timed out (110: Connection timed out) while reading upstream, client: 203.0.113.9, server: shop.example, request: "GET /big.csv HTTP/1.1", upstream: "fastcgi://127.0.0.1:9000", host: "shop.example"`],
+        'access.log': ['203.0.113.9 - - [11/Jun/2024:09:14:02 +0000] "GET /big.csv HTTP/1.1" 200 512 "-" "curl/8.5"'],
+      },
+      'UTC',
+    );
+    expect(report.causes.find((x) => x.id === 'upstream-timeout')).toBeUndefined();
+  });
+});
