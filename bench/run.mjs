@@ -86,6 +86,10 @@ function row(tool, what, file, jobs, lines, mb, m, fivexx) {
   console.error(`bench: ${tool} ${what} ${path.basename(file)} jobs=${jobs}: ${m.secs.toFixed(2)} s`);
 }
 
+// what every run pays before reading a byte: Node, the CLI's modules and yargs
+const startup = measure(`${q(process.execPath)} ${q(bin)} analyze --json --tz UTC /dev/null`);
+row('logsleuth', 'analyze --json (startup)', '/dev/null', 1, 0, 0, startup, JSON.parse(startup.stdout).summary.errors5xx);
+
 for (const n of sizes) {
   const plain = generate(n);
   const mb = statSync(plain).size / 1e6;

@@ -7,7 +7,7 @@
 // (log text only arrives as strings), so that tag cannot be forged by a log line.
 import type { InputSummary } from '../input/ingest.js';
 import type { Signal } from '../signals/types.js';
-import { DIGEST_VERSION, type Bucket, type Digest, type ErrorRequest, type SignalOverflow } from './digest.js';
+import { BucketTable, DIGEST_VERSION, type Bucket, type Digest, type ErrorRequest, type SignalOverflow } from './digest.js';
 
 export const DIGEST_FILE_FORMAT = 'logsleuth-digest';
 /** Version of the file layout below; bumped when a reader of the old layout would misread the new one. */
@@ -72,6 +72,12 @@ function unflatten(flat: readonly number[], from: number): Bucket {
   const byStatus = statusMap();
   for (let i = from + 2; i + 1 < flat.length; i += 2) byStatus[flat[i] ?? 0] = flat[i + 1] ?? 0;
   return { total: flat[from] ?? 0, bots: flat[from + 1] ?? 0, byStatus };
+}
+
+function tableOf(flats: readonly FlatBucket[]): BucketTable {
+  const t = new BucketTable();
+  for (const flat of flats) t.addBucket(flat[0] ?? 0, unflatten(flat, 1));
+  return t;
 }
 
 export function toDigestFile(saved: SavedDigest): DigestFile {
@@ -151,7 +157,7 @@ export function fromDigestFile(f: DigestFile): SavedDigest {
   const x = f.digest;
   const digest: Digest = {
     version: f.digestVersion,
-    buckets: new Map(x.buckets.map((flat) => [flat[0] ?? 0, unflatten(flat, 1)])),
+    buckets: tableOf(x.buckets),
     untimed: unflatten(x.untimed, 0),
     errors: x.errors,
     errorsDropped: x.errorsDropped,

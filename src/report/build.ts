@@ -146,6 +146,11 @@ function causeReport(c: DiagnosedCause, rank: number, diagnosis: Diagnosis, tz: 
   return report;
 }
 
+/** A status key of the 5xx class (compared as the report's keys, which are strings). */
+function is5xxKey(k: string): boolean {
+  return k >= '500' && k <= '599';
+}
+
 /** Interval for the timeline so that it has at most ~300 points. */
 function timelineStep(from: number, to: number): number {
   const span = to - from;
@@ -156,9 +161,10 @@ function timelineStep(from: number, to: number): number {
 }
 
 function timeline(digest: Digest, diagnosis: Diagnosis, tz: string): { rows: Report['timeline']; step: number } {
+  const table = digest.buckets;
   let from = Infinity, to = -Infinity;
-  for (const sec of digest.buckets.keys()) {
-    const t = sec * BUCKET_MS;
+  for (let r = 0; r < table.size; r++) {
+    const t = table.secAt(r) * BUCKET_MS;
     if (t < from) from = t;
     if (t > to) to = t;
   }
@@ -172,11 +178,21 @@ function timeline(digest: Digest, diagnosis: Diagnosis, tz: string): { rows: Rep
     errors5xx: 0,
     byCause: {} as Record<string, number>,
   }));
-  for (const [sec, b] of digest.buckets) {
-    const row = rows[Math.floor((sec * BUCKET_MS - start) / step)];
-    if (!row) continue;
-    row.requests += b.total;
-    for (const [k, v] of Object.entries(b.byStatus)) if (k >= '500' && k <= '599') row.errors5xx += v;
+  // by columns, not by second: one pass per status over plain arrays instead of a map per second
+  const rowOf = new Int32Array(table.size);
+  for (let r = 0; r < table.size; r++) {
+    const i = Math.floor((table.secAt(r) * BUCKET_MS - start) / step);
+    rowOf[r] = i;
+    const row = rows[i];
+    if (row) row.requests += table.totalAt(r);
+  }
+  for (const st of table.statuses) {
+    if (!is5xxKey(String(st))) continue;
+    const counts = table.countsOf(st);
+    for (let r = 0; r < counts.length; r++) {
+      const row = rows[rowOf[r] ?? -1];
+      if (row) row.errors5xx += counts[r] ?? 0;
+    }
   }
   diagnosis.ctx.errors.forEach((e, i) => {
     const row = rows[Math.floor((e.time - start) / step)];
@@ -210,7 +226,7 @@ export function buildReport(
   opts: BuildOptions,
 ): Report {
   const totals = statusTotals(digest);
-  const errors5xx = Object.entries(totals.byStatus).reduce((n, [k, v]) => (k >= '500' && k <= '599' ? n + v : n), 0);
+  const errors5xx = Object.entries(totals.byStatus).reduce((n, [k, v]) => (is5xxKey(k) ? n + v : n), 0);
   const causes = diagnosis.causes.slice(0, opts.top ?? diagnosis.causes.length);
   const unexplained = diagnosis.unexplained
     .map((i) => diagnosis.ctx.errors[i])

@@ -3,7 +3,7 @@
 // digested apart and combined.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addRecord, createDigest, merge, normalize, type Digest } from '../../src/digest/digest.js';
+import { addRecord, BucketTable, createDigest, merge, normalize, type Digest } from '../../src/digest/digest.js';
 import { formatById } from '../../src/formats/index.js';
 import type { FormatId, LogRecord } from '../../src/formats/types.js';
 
@@ -74,7 +74,7 @@ function digestOf(records: readonly LogRecord[]): Digest {
 
 /** A comparable form: Maps as key-sorted entry lists, numbers that JSON cannot hold as strings. */
 function canonical(v: unknown): unknown {
-  if (v instanceof Map) {
+  if (v instanceof Map || v instanceof BucketTable) {
     return [...v.entries()].map(([k, x]) => [JSON.stringify(k), canonical(x)] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   }
   if (Array.isArray(v)) return v.map(canonical);

@@ -1,22 +1,14 @@
 // logsleuth [analyze] [PATH…]: the ranked root-cause report.
 import { writeFileSync } from 'node:fs';
-import { extname } from 'node:path';
+import { extname, resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { serializeDigest } from '../../digest/serialize.js';
-import { runFollow } from '../../follow/run.js';
-import { analyzeHost } from '../../follow/session.js';
 import { resolveSources } from '../../input/sources.js';
-import { applyConfig } from '../../config/apply.js';
-import { accessFormatsOf, loadConfig } from '../../config/load.js';
-import { peakInFlight } from '../../digest/digest.js';
 import { analyzeSources } from '../../pipeline.js';
-import { renderHtml } from '../../report/html.js';
-import { renderMarkdown } from '../../report/markdown.js';
 import type { InputReport } from '../../report/schema.js';
-import { renderTable } from '../../report/table.js';
 import { EXIT_INPUT, EXIT_OK, terminalWidth, toolVersion, useColor, warn, watchInterrupt, writeOut } from '../io.js';
 import { inputOptions, jobsOption, readInputFlags, readJobs, settleZone, UsageError } from '../options.js';
 import { createProgress } from '../progress.js';
+import { renderFile, renderTerminal } from '../render.js';
 import { inputBytes } from '../../workers/parallel.js';
 
 function builder(y: Argv) {
@@ -53,8 +45,14 @@ export async function runAnalyze(argv: Record<string, unknown>): Promise<number>
   const { sources, problems } = resolveSources(flags.paths, !process.stdin.isTTY);
   for (const p of problems) warn(`${p.path}: ${p.message}`);
   settleZone(flags, sources, warn);
-  const config = loadConfig(typeof argv.configDir === 'string' ? argv.configDir : undefined, flags.paths, warn);
+  const configDir = typeof argv.configDir === 'string' ? argv.configDir : undefined;
+  // the configuration is only looked for beside logs under …/var/log (config/discover.ts configDirFor):
+  // elsewhere its modules (and fast-glob) are not even loaded
+  const config = configDir !== undefined || flags.paths.some((p) => resolve(p).includes('/var/log'))
+    ? (await import('../../config/load.js')).loadConfig(configDir, flags.paths, warn)
+    : undefined;
   if (config) {
+    const { accessFormatsOf } = await import('../../config/load.js');
     const formats = accessFormatsOf(config);
     if (flags.nginxLogFormat === undefined && formats.nginx !== undefined) flags.nginxLogFormat = formats.nginx;
     if (flags.apacheLogFormat === undefined && formats.apache !== undefined) flags.apacheLogFormat = formats.apache;
@@ -64,6 +62,8 @@ export async function runAnalyze(argv: Record<string, unknown>): Promise<number>
   }
 
   if (argv.follow) {
+    // what only some runs need is loaded when they need it: startup is a fifth of a 1 M-line analysis
+    const { runFollow } = await import('../../follow/run.js');
     await runFollow(sources, {
       flags, scope: { host, since: flags.since, until: flags.until }, json: Boolean(argv.json), intervalSeconds: interval, top,
       version: toolVersion(), tty: Boolean(process.stdout.isTTY), color: useColor(), width: terminalWidth, write: writeOut, warn,
@@ -75,8 +75,11 @@ export async function runAnalyze(argv: Record<string, unknown>): Promise<number>
   // a progress line only for a person watching: never in pipes, never mixed into JSON on stdout
   const progress = process.stderr.isTTY && !argv.json ? createProgress(inputBytes(sources).reduce((a, b) => a + b, 0)) : undefined;
   const opts = { ...flags, version: toolVersion(), top, shouldStop, warn, jobs: readJobs(argv), onBytes: progress?.add };
-  const { inputs, report, digest, diagnosis } = host === undefined ? await analyzeSources(sources, opts) : await analyzeHost(sources, opts, host);
-  if (config) applyConfig(report, diagnosis, config, peakInFlight(digest));
+  const { inputs, report, digest, diagnosis } = host === undefined ? await analyzeSources(sources, opts) : await (await import('../../follow/session.js')).analyzeHost(sources, opts, host);
+  if (config) {
+    const [{ applyConfig }, { peakInFlight }] = await Promise.all([import('../../config/apply.js'), import('../../digest/digest.js')]);
+    applyConfig(report, diagnosis, config, peakInFlight(digest));
+  }
   progress?.done();
   // a path that named nothing readable is an input too: the report lists it with its problem
   report.inputs.unshift(...problems.map((p) => unreadableInput(p.path, p.message)));
@@ -85,6 +88,7 @@ export async function runAnalyze(argv: Record<string, unknown>): Promise<number>
   if (nothingRead && inputs.length > 0) warn('nothing could be read');
 
   if (saveDigest !== undefined) {
+    const { serializeDigest } = await import('../../digest/serialize.js');
     const text = serializeDigest({ digest, inputs, host: host ?? null, timezoneAssumed: report.timezoneAssumed, toolVersion: toolVersion() });
     if (saveDigest === '-') {
       // stdout carries the digest (ssh host logsleuth … --save-digest=- > host.digest.json): no report there
@@ -96,11 +100,11 @@ export async function runAnalyze(argv: Record<string, unknown>): Promise<number>
   }
   const asJson = `${JSON.stringify(report, null, 2)}\n`;
   if (output) {
-    writeFileSync(output, outExt === '.json' ? asJson : outExt === '.html' || outExt === '.htm' ? renderHtml(report) : renderMarkdown(report));
+    writeFileSync(output, outExt === '.json' ? asJson : await renderFile(report, outExt));
     if (!argv.json) process.stderr.write(`logsleuth: report written to ${output}\n`);
   }
   if (argv.json) await writeOut(asJson);
-  else if (!output && !nothingRead) await writeOut(renderTable(report, { color: useColor(), width: terminalWidth() }));
+  else if (!output && !nothingRead) await writeOut(await renderTerminal(report));
   return nothingRead ? EXIT_INPUT : EXIT_OK;
 }
 

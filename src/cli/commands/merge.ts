@@ -8,12 +8,10 @@ import { merge, type Digest } from '../../digest/digest.js';
 import { deserializeDigest, DigestFileError, type SavedDigest } from '../../digest/serialize.js';
 import { reportDigest } from '../../follow/session.js';
 import type { InputSummary } from '../../input/ingest.js';
-import { renderHtml } from '../../report/html.js';
-import { renderMarkdown } from '../../report/markdown.js';
-import { renderTable } from '../../report/table.js';
 import { isValidZone } from '../../time/zone.js';
-import { EXIT_INPUT, EXIT_OK, terminalWidth, toolVersion, useColor, warn, writeOut } from '../io.js';
+import { EXIT_INPUT, EXIT_OK, toolVersion, warn, writeOut } from '../io.js';
 import { UsageError } from '../options.js';
+import { renderFile, renderTerminal } from '../render.js';
 
 function builder(y: Argv) {
   return y
@@ -84,11 +82,11 @@ export async function runMerge(argv: Record<string, unknown>): Promise<number> {
 
   const asJson = `${JSON.stringify(report, null, 2)}\n`;
   if (output) {
-    writeFileSync(output, outExt === '.json' ? asJson : outExt === '.html' || outExt === '.htm' ? renderHtml(report) : renderMarkdown(report));
+    writeFileSync(output, outExt === '.json' ? asJson : await renderFile(report, outExt));
     if (!argv.json) process.stderr.write(`logsleuth: report written to ${output}\n`);
   }
   if (argv.json) await writeOut(asJson);
-  else if (!output) await writeOut(renderTable(report, { color: useColor(), width: terminalWidth() }));
+  else if (!output) await writeOut(await renderTerminal(report));
   return EXIT_OK;
 }
 
