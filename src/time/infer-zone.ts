@@ -9,6 +9,8 @@ import { offsetAt } from './zone.js';
 const PEEK_BYTES = 16 * 1024;
 // the stamp inside access lines: [12/Jan/2026:10:00:01 +0100] or 2026-01-12T10:00:01+01:00
 const CLF_OFFSET = /\[\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} ([+-])(\d{2})(\d{2})\]/;
+// $time_iso8601 at the start of a line (also rsyslog's RFC 3339 files, written by the same host)
+const ISO_OFFSET = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?([+-])(\d{2}):?(\d{2})\s/m;
 
 function peek(path: string): string {
   let fd: number | undefined;
@@ -36,10 +38,17 @@ export function inferZoneFromAccessLogs(sources: readonly Source[], machineTz: s
   let at = NaN;
   for (const s of sources) {
     if (s.kind !== 'file') continue;
-    const m = CLF_OFFSET.exec(peek(s.path));
-    if (!m) continue;
-    offsets.add(`${m[1]}${m[2]}:${m[3]}`);
-    if (Number.isNaN(at)) at = Date.parse(m[0].slice(1, 12).replace(/\//g, ' ')) || Date.now();
+    const text = peek(s.path);
+    const m = CLF_OFFSET.exec(text);
+    if (m) {
+      offsets.add(`${m[1]}${m[2]}:${m[3]}`);
+      if (Number.isNaN(at)) at = Date.parse(m[0].slice(1, 12).replace(/\//g, ' ')) || Date.now();
+      continue;
+    }
+    const iso = ISO_OFFSET.exec(text);
+    if (!iso) continue;
+    offsets.add(`${iso[2]}${iso[3]}:${iso[4]}`);
+    if (Number.isNaN(at)) at = Date.parse(iso[1] ?? '') || Date.now();
   }
   if (offsets.size !== 1) return undefined;
   const [zone] = [...offsets];
