@@ -1,7 +1,7 @@
 // Reads every source in turn, handing records to a sink; shared by analyze and parse.
 import type { AccessCount } from '../formats/access-common.js';
 import type { FormatId, LogRecord } from '../formats/types.js';
-import { describeReadError, ingestSource, type InputSummary } from '../input/ingest.js';
+import { describeReadError, emptySummary, ingestSource, type InputSummary } from '../input/ingest.js';
 import type { Source } from '../input/sources.js';
 
 export interface ReadOptions {
@@ -58,11 +58,8 @@ export async function readSources(sources: readonly Source[], opts: ReadOptions)
       summary = await ingestSource(src, { ...opts, onRecord, onCount });
     } catch (err) {
       // parsers are meant never to throw; if one does, the input is reported, not the whole run lost
-      summary = {
-        path: src.path, format: 'unknown', gzip: false, lines: 0, records: 0, unrecognized: 0,
-        unrecognizedSamples: [], alsoFound: {}, truncatedLines: 0, from: NaN, to: NaN,
-        problems: [`internal error while reading: ${describeReadError(err)}`],
-      };
+      summary = emptySummary(src.path);
+      summary.problems.push(`internal error while reading: ${describeReadError(err)}`);
     }
     for (const p of summary.problems) opts.warn(`${src.path === '-' ? '<stdin>' : src.path}: ${p}`);
     out.push(summary);

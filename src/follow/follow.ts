@@ -7,7 +7,8 @@ import { ingestSource, type InputSummary } from '../input/ingest.js';
 import type { Source } from '../input/sources.js';
 import type { Diagnosis } from '../diagnose/diagnose.js';
 import type { Report } from '../report/schema.js';
-import { emptySummary, Ingester } from './ingester.js';
+import { emptySummary } from '../input/ingest.js';
+import { Ingester } from './ingester.js';
 import { DigestSession, type Scope } from './session.js';
 import { FileTail } from './tail.js';
 

@@ -4,12 +4,10 @@
 // know, count and sample the rest — are driven from outside.
 import { formatById, formats } from '../formats/index.js';
 import { LineResult, type FormatId, type LineParser, type LogFormat, type LogRecord, type ParseContext } from '../formats/types.js';
-import { sniffFormat, type InputSummary } from '../input/ingest.js';
+import { countUnrecognized, emptySummary, sniffFormat, type InputSummary } from '../input/ingest.js';
 import { LineSplitter } from '../input/lines.js';
 
 const SNIFF_LINES = 50;
-const MAX_SAMPLES = 5;
-const SAMPLE_CHARS = 300;
 
 export interface IngesterOptions {
   tz: string;
@@ -17,13 +15,6 @@ export interface IngesterOptions {
   nginxLogFormat?: string;
   apacheLogFormat?: string;
   onRecord(r: LogRecord): void;
-}
-
-export function emptySummary(path: string): InputSummary {
-  return {
-    path, format: 'unknown', gzip: false, lines: 0, records: 0, unrecognized: 0, unrecognizedSamples: [],
-    alsoFound: {}, truncatedLines: 0, from: NaN, to: NaN, problems: [],
-  };
 }
 
 export class Ingester {
@@ -185,9 +176,6 @@ export class Ingester {
         return;
       }
     }
-    this.summary.unrecognized++;
-    if (this.summary.unrecognizedSamples.length < MAX_SAMPLES) {
-      this.summary.unrecognizedSamples.push({ line: lineNo, text: text.length > SAMPLE_CHARS ? `${text.slice(0, SAMPLE_CHARS)}…` : text });
-    }
+    countUnrecognized(this.summary, text, lineNo);
   }
 }

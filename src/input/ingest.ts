@@ -20,6 +20,22 @@ const SAMPLE_CHARS = 300;
 /** Below this score nothing is chosen and every line goes through the per-line fallback. */
 const MIN_SNIFF = 0.3;
 
+/** A summary before any line was read. */
+export function emptySummary(path: string): InputSummary {
+  return {
+    path, format: 'unknown', gzip: false, lines: 0, records: 0, unrecognized: 0, unrecognizedSamples: [],
+    alsoFound: {}, truncatedLines: 0, from: NaN, to: NaN, problems: [],
+  };
+}
+
+/** Counts a line no family knew and keeps the first few, cut, as samples for the report. */
+export function countUnrecognized(summary: InputSummary, text: string, lineNo: number): void {
+  summary.unrecognized++;
+  if (summary.unrecognizedSamples.length < MAX_SAMPLES) {
+    summary.unrecognizedSamples.push({ line: lineNo, text: text.length > SAMPLE_CHARS ? `${text.slice(0, SAMPLE_CHARS)}…` : text });
+  }
+}
+
 export interface IngestOptions {
   tz: string;
   inputFormat?: FormatId;
@@ -134,20 +150,7 @@ export function sniffFormat(sample: readonly string[]): { format: LogFormat | un
 }
 
 export async function ingestSource(src: Source, opts: IngestOptions): Promise<InputSummary> {
-  const summary: InputSummary = {
-    path: src.path,
-    format: 'unknown',
-    gzip: false,
-    lines: 0,
-    records: 0,
-    unrecognized: 0,
-    unrecognizedSamples: [],
-    alsoFound: {},
-    truncatedLines: 0,
-    from: NaN,
-    to: NaN,
-    problems: [],
-  };
+  const summary = emptySummary(src.path);
 
   const emit = (r: LogRecord): void => {
     summary.records++;
@@ -190,12 +193,7 @@ export async function ingestSource(src: Source, opts: IngestOptions): Promise<In
     return p;
   };
 
-  const unrecognized = (text: string, lineNo: number): void => {
-    summary.unrecognized++;
-    if (summary.unrecognizedSamples.length < MAX_SAMPLES) {
-      summary.unrecognizedSamples.push({ line: lineNo, text: text.length > SAMPLE_CHARS ? `${text.slice(0, SAMPLE_CHARS)}…` : text });
-    }
-  };
+  const unrecognized = (text: string, lineNo: number): void => countUnrecognized(summary, text, lineNo);
 
   const handle = (line: string, lineNo: number): void => {
     if (primary !== null) {

@@ -12,7 +12,7 @@ import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { accessCounter, createDigest, type Digest, type ErrorRequest, mergeInto, mergePackedInto, normalize, type PackedDigest } from '../digest/digest.js';
 import type { FormatId } from '../formats/types.js';
-import { addTruncationNotice, describeReadError, type InputSummary, sniffInput } from '../input/ingest.js';
+import { addTruncationNotice, describeReadError, emptySummary, type InputSummary, sniffInput } from '../input/ingest.js';
 import { openInput } from '../input/open.js';
 import type { Source } from '../input/sources.js';
 import { BLOCK_BYTES, BlockCutter } from './blocks.js';
@@ -208,13 +208,6 @@ interface BlockDone {
   report: BlockReport;
   /** the block's errors, already in the input's digest: their lines are shifted once all blocks are in */
   errors: ErrorRequest[];
-}
-
-function emptySummary(path: string): InputSummary {
-  return {
-    path, format: 'unknown', gzip: false, lines: 0, records: 0, unrecognized: 0, unrecognizedSamples: [],
-    alsoFound: {}, truncatedLines: 0, from: NaN, to: NaN, problems: [],
-  };
 }
 
 /** One summary for an input read in blocks, as ingestSource would have written it; block b starts after line offsets[b]. */
