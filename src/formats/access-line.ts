@@ -476,6 +476,18 @@ export interface AccessScanState {
   secondsDurations: number;
 }
 
+/** Whether s[a, b) holds 'bot', 'Bot' or 'spider', the part every crawler marker shares (digest isCrawler). */
+function mayNameCrawler(s: string, a: number, b: number): boolean {
+  let k = s.indexOf('ot', a);
+  while (k !== -1 && k < b) {
+    const c = s.charCodeAt(k - 1);
+    if (k > a && (c === 98 || c === 66)) return true; // 'bot' / 'Bot'
+    k = s.indexOf('ot', k + 2);
+  }
+  const sp = s.indexOf('spider', a);
+  return sp !== -1 && sp + 6 <= b;
+}
+
 export class AccessLineScanner {
   /** EVIDENCE_* bits of the last successfully scanned line */
   evidence = 0;
@@ -540,7 +552,7 @@ export class AccessLineScanner {
     const p = this.tailStart;
     if (p < s.length) {
       const r = clearTail(this.scratch);
-      this.readTail(r, s, p);
+      this.readTail(r, s, p, true);
       this.userAgent = r.userAgent;
       if (r.requestTime !== undefined && (r.upstreamAddr !== undefined || r.upstreamResponseTime !== undefined)) {
         this.busySeconds = r.requestTime;
@@ -754,7 +766,12 @@ export class AccessLineScanner {
     return n;
   }
 
-  private readTail(rec: AccessRecord, s: string, p: number): number {
+  /**
+   * `counting`: only what a per-second count needs. The referer is skipped and the user agent is made a
+   * string only when it may name a crawler (every crawler marker holds 'bot', 'Bot' or 'spider'): two
+   * strings per ordinary line were a good part of the garbage.
+   */
+  private readTail(rec: AccessRecord, s: string, p: number, counting = false): number {
     const n = this.tokenize(s, p);
     const kind = this.kind, start = this.start, end = this.end;
     let evidence = 0;
@@ -763,10 +780,11 @@ export class AccessLineScanner {
     while (i < n && kind[i] === TOK_BARE) i++;
     if (i > 0) evidence |= this.readDuration(rec, s, start[0] ?? 0, end[0] ?? 0, i === 1);
     if (i < n && kind[i] === TOK_QUOTED) {
-      rec.referer = fieldText(s, start[i] ?? 0, end[i] ?? 0, this.bs);
+      if (!counting) rec.referer = fieldText(s, start[i] ?? 0, end[i] ?? 0, this.bs);
       i++;
       if (i < n && kind[i] === TOK_QUOTED) {
-        rec.userAgent = fieldText(s, start[i] ?? 0, end[i] ?? 0, this.bs);
+        const a = start[i] ?? 0, b = end[i] ?? 0;
+        if (!counting || mayNameCrawler(s, a, b)) rec.userAgent = fieldText(s, a, b, this.bs);
         i++;
       }
     }
