@@ -24,7 +24,7 @@ export interface InputFlags {
 export function inputOptions<T>(y: Argv<T>) {
   return y
     .positional('paths', { type: 'string', array: true, describe: "log files, directories, globs, or '-' for stdin" })
-    .option('tz', { type: 'string', describe: "zone for stamps without one (nginx/Apache error, FPM), e.g. 'Europe/Berlin' or '+01:00'", defaultDescription: 'this machine\'s zone' })
+    .option('tz', { type: 'string', describe: "zone for stamps without one (nginx/Apache error, FPM), e.g. 'Europe/Berlin' or '+01:00'", defaultDescription: 'the offset the access logs carry, else this machine\'s zone' })
     .option('input-format', { type: 'string', describe: `force the log family: ${formatIds.join(', ')}` })
     .option('nginx-log-format', { type: 'string', describe: "the access log_format string in use, e.g. '$remote_addr - [$time_local] \"$request\" $status …'" })
     .option('apache-log-format', { type: 'string', describe: 'the LogFormat string in use, e.g. \'%h %l %u %t "%r" %>s %b %D\'' })
