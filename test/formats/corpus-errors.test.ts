@@ -1,34 +1,14 @@
 // Real-world nginx and Apache error logs (read-only corpus next to the repo, never copied into it): the
 // parsers must recognise nearly every line, and each sniffer must prefer its own family.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { CORPUS as corpus, readFamily } from '../corpus-files.js';
 import { apacheError } from '../../src/formats/apache-error.js';
 import { nginxError } from '../../src/formats/nginx-error.js';
 import { LineResult } from '../../src/formats/types.js';
 import type { LogFormat, LogRecord } from '../../src/formats/types.js';
 
-const corpus = path.resolve(process.cwd(), '../shared/corpus');
-
-interface CorpusFile {
-  name: string;
-  lines: string[];
-}
-
-/** Lines as the input layer gives them: split at LF, a CR before the LF dropped. */
-function readFamily(family: string): CorpusFile[] {
-  const dir = path.join(corpus, family);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.log'))
-    .sort()
-    .map((name) => {
-      const text = readFileSync(path.join(dir, name), 'utf8');
-      const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
-      if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-      return { name, lines };
-    });
-}
+type CorpusFile = ReturnType<typeof readFamily>[number];
 
 function firstNonBlank(lines: readonly string[], n = 50): string[] {
   return lines.filter((l) => l.trim() !== '').slice(0, n);

@@ -1,35 +1,15 @@
 // Real-world kernel and syslog/journald-wrapped logs (read-only corpus next to the repo, never copied into
 // it): the kernel and wrapper parsers must recognise nearly every line, and must not claim foreign files.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { CORPUS as corpus, readFamily } from '../corpus-files.js';
 import { kernel } from '../../src/formats/kernel.js';
 import { syslog } from '../../src/formats/syslog.js';
 import { journald } from '../../src/formats/journald.js';
 import { LineResult } from '../../src/formats/types.js';
 import type { EventRecord, LogFormat, LogRecord } from '../../src/formats/types.js';
 
-const corpus = path.resolve(process.cwd(), '../shared/corpus');
-
-interface CorpusFile {
-  name: string;
-  lines: string[];
-}
-
-/** Lines as the input layer gives them: split at LF, a CR before the LF dropped. */
-function readFamily(family: string): CorpusFile[] {
-  const dir = path.join(corpus, family);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.log'))
-    .sort()
-    .map((name) => {
-      const text = readFileSync(path.join(dir, name), 'utf8');
-      const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
-      if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-      return { name, lines };
-    });
-}
+type CorpusFile = ReturnType<typeof readFamily>[number];
 
 function sample(lines: readonly string[]): string[] {
   return lines.filter((l) => l.trim() !== '').slice(0, 50);

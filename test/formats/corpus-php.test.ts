@@ -1,35 +1,19 @@
 // The PHP families against real-world files from ../shared/corpus (read-only test data, never copied here).
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CORPUS as corpus, corpusFiles, corpusLines } from '../corpus-files.js';
 import { phpError } from '../../src/formats/php-error.js';
 import { phpFpmSlow } from '../../src/formats/php-fpm-slow.js';
 import { phpFpm } from '../../src/formats/php-fpm.js';
 import type { EventRecord, LogFormat } from '../../src/formats/types.js';
 import { parseLines } from '../helpers.js';
 
-const corpus = path.resolve(process.cwd(), '../shared/corpus');
 const families: readonly [string, LogFormat][] = [
   ['php-fpm', phpFpm],
   ['php-fpm-slow', phpFpmSlow],
   ['php-error', phpError],
 ];
-
-function linesOfFile(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
-  if (lines.length && lines[lines.length - 1] === '') lines.pop();
-  return lines;
-}
-
-function filesOf(dir: string): string[] {
-  const full = path.join(corpus, dir);
-  if (!existsSync(full)) return [];
-  return readdirSync(full)
-    .filter((f) => f.endsWith('.log'))
-    .sort()
-    .map((f) => path.join(full, f));
-}
 
 function sample(lines: readonly string[]): string[] {
   return lines.filter((l) => l.trim() !== '').slice(0, 50);
@@ -38,7 +22,7 @@ function sample(lines: readonly string[]): string[] {
 describe.skipIf(!existsSync(corpus))('PHP families on the real-world corpus', () => {
   for (const [dir, format] of families) {
     describe(dir, () => {
-      const files = filesOf(dir);
+      const files = corpusFiles(dir);
 
       it('has files', () => {
         expect(files.length).toBeGreaterThan(0);
@@ -49,7 +33,7 @@ describe.skipIf(!existsSync(corpus))('PHP families on the real-world corpus', ()
         let bad = 0;
         const misses: string[] = [];
         for (const file of files) {
-          const lines = linesOfFile(file);
+          const lines = corpusLines(file);
           const { results } = parseLines(format, lines, { source: path.basename(file) });
           results.forEach((r, i) => {
             const text = lines[i] ?? '';
@@ -67,7 +51,7 @@ describe.skipIf(!existsSync(corpus))('PHP families on the real-world corpus', ()
 
       it('every record has a time and an origin', () => {
         for (const file of files) {
-          const { records } = parseLines(format, linesOfFile(file), { source: path.basename(file) });
+          const { records } = parseLines(format, corpusLines(file), { source: path.basename(file) });
           expect(records.length).toBeGreaterThan(0);
           for (const r of records as EventRecord[]) {
             expect(r.family).toBe(format.id);
@@ -80,7 +64,7 @@ describe.skipIf(!existsSync(corpus))('PHP families on the real-world corpus', ()
 
       it('sniffs its own files at 0.8 or more, above the other PHP families', () => {
         for (const file of files) {
-          const lines = sample(linesOfFile(file));
+          const lines = sample(corpusLines(file));
           const own = format.sniff(lines);
           expect(own, path.basename(file)).toBeGreaterThanOrEqual(0.8);
           for (const [, other] of families) {
@@ -94,8 +78,8 @@ describe.skipIf(!existsSync(corpus))('PHP families on the real-world corpus', ()
 
   it('php-fpm records of the corpus carry the fields the signatures join on', () => {
     const recs: EventRecord[] = [];
-    for (const file of filesOf('php-fpm')) {
-      recs.push(...(parseLines(phpFpm, linesOfFile(file)).records as EventRecord[]));
+    for (const file of corpusFiles('php-fpm')) {
+      recs.push(...(parseLines(phpFpm, corpusLines(file)).records as EventRecord[]));
     }
     const slow = recs.filter((r) => r.message.includes('executing too slow'));
     expect(slow.length).toBeGreaterThan(0);
@@ -110,8 +94,8 @@ describe.skipIf(!existsSync(corpus))('PHP families on the real-world corpus', ()
   });
 
   it('php-fpm-slow entries of the corpus have a script and frames', () => {
-    for (const file of filesOf('php-fpm-slow')) {
-      const recs = parseLines(phpFpmSlow, linesOfFile(file)).records as EventRecord[];
+    for (const file of corpusFiles('php-fpm-slow')) {
+      const recs = parseLines(phpFpmSlow, corpusLines(file)).records as EventRecord[];
       expect(recs.length).toBeGreaterThan(0);
       for (const r of recs) {
         expect(r.script, `${file}:${r.origin.line}`).toMatch(/\.php$/);
@@ -123,8 +107,8 @@ describe.skipIf(!existsSync(corpus))('PHP families on the real-world corpus', ()
 
   it('php-error traces join their entry', () => {
     const recs: EventRecord[] = [];
-    for (const file of filesOf('php-error')) {
-      recs.push(...(parseLines(phpError, linesOfFile(file)).records as EventRecord[]));
+    for (const file of corpusFiles('php-error')) {
+      recs.push(...(parseLines(phpError, corpusLines(file)).records as EventRecord[]));
     }
     const uncaught = recs.filter((r) => r.message.includes('Uncaught '));
     expect(uncaught.length).toBeGreaterThan(0);
@@ -138,7 +122,7 @@ describe.skipIf(!existsSync(corpus))('PHP families on the real-world corpus', ()
   it('an FPM access log is not taken for any PHP family', () => {
     const file = path.join(corpus, 'mixed-or-unknown', 'hufangfang1-php-fpm-access.log');
     if (!existsSync(file)) return;
-    const lines = linesOfFile(file);
+    const lines = corpusLines(file);
     for (const [, format] of families) expect(format.sniff(sample(lines))).toBeLessThan(0.5);
     const { results } = parseLines(phpFpm, lines);
     expect(results.every((r) => r === 2)).toBe(true);
