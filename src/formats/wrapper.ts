@@ -281,6 +281,11 @@ const UNTAGGED_SYSLOG = /^(?:-{2,3} )?(?:last message repeated \d+ times?|MARK)(
  */
 const LOOSE_TAG = /^[^\s"]{1,64}(?: [^\s"]{1,64}){0,2}: |^[^\s"]{1,64}\[\d{1,10}\] \(/;
 
+/** A header without 'tag:' is still syslog when the rest is syslogd's own line or a tag the reader did not take. */
+function untaggedSyslog(rest: string): boolean {
+  return UNTAGGED_SYSLOG.test(rest) || LOOSE_TAG.test(rest);
+}
+
 function syslogSniff(lines: readonly string[]): number {
   if (lines.length === 0) return 0;
   const ref = Date.now();
@@ -290,7 +295,7 @@ function syslogSniff(lines: readonly string[]): number {
     if (h) {
       if (h.form === 'untimed') sum += 0.5;
       else if (h.pri >= 0 || h.tagged) sum += 0.95;
-      else if (UNTAGGED_SYSLOG.test(s.slice(h.msgStart)) || LOOSE_TAG.test(s.slice(h.msgStart))) sum += 0.7;
+      else if (untaggedSyslog(s.slice(h.msgStart))) sum += 0.7;
     } else if (isJournalMarker(s)) {
       sum += 0.9;
     }
@@ -313,9 +318,8 @@ export function createSyslogFormat(inner: InnerFormats): LogFormat {
           // a stamp and a word but no 'tag:' is only syslog when it is one of syslogd's own untagged lines;
           // anything else (an ISO-stamped access log, say) is not ours to swallow silently
           if (!h.tagged) {
-            const rest = text.slice(h.msgStart);
             // h.tag set without a colon: 'com.apple.xpc.launchd[1] (…)', a tag the header reader recognised
-            return h.tag !== '' || UNTAGGED_SYSLOG.test(rest) || LOOSE_TAG.test(rest) ? LineResult.Ignored : LineResult.Unrecognized;
+            return h.tag !== '' || untaggedSyslog(text.slice(h.msgStart)) ? LineResult.Ignored : LineResult.Unrecognized;
           }
           const route = routeTag(h.tag);
           if (!route) return LineResult.Ignored;
