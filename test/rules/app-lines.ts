@@ -1,9 +1,7 @@
 // Line builders for the app-group rule tests (too-many-open-files, disk-full, database-unavailable,
 // php-fatal-error, backend-5xx): real formats, one day (12 Jan 2026, UTC), times as 'HH:MM:SS'.
-import type { CauseReport, Report } from '../../src/report/schema.js';
-
-export const SOCK = 'unix:/run/php/php8.2-fpm.sock';
-const UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+import { SOCK, UA } from './lines-common.js';
+export { SOCK, combined, fpm, phpLog, cause } from './lines-common.js';
 
 export interface AccessOpts {
   rt?: number;
@@ -22,11 +20,6 @@ export function access(hms: string, client: string, request: string, status: num
   const us = o.us ?? (reached ? status : '-');
   const uct = reached ? '0.000' : '-';
   return `${client} - - [12/Jan/2026:${hms} +0000] "${request}" ${status} 157 "-" "${UA}" rt=${rt.toFixed(3)} uct="${uct}" uht="${urt}" urt="${urt}" ua="${ua}" us="${us}"`;
-}
-
-/** Plain combined access line (no timings, no upstream fields). */
-export function combined(hms: string, client: string, request: string, status: number): string {
-  return `${client} - - [12/Jan/2026:${hms} +0000] "${request}" ${status} 5321 "-" "${UA}"`;
 }
 
 /** Steady background traffic: one 200 every `every` seconds between two minutes of the hour 10. */
@@ -70,16 +63,6 @@ export function stderr(hms: string, client: string, request: string, ...messages
   });
 }
 
-/** PHP error log line (the PHP default zone is UTC here, like the rest). */
-export function phpLog(hms: string, message: string): string {
-  return `[12-Jan-2026 ${hms} UTC] ${message}`;
-}
-
-/** PHP-FPM master log line. */
-export function fpm(hms: string, level: string, message: string): string {
-  return `[12-Jan-2026 ${hms}] ${level}: ${message}`;
-}
-
 /** Apache 2.4 error log line. */
 export function apacheErr(hms: string, module: string, message: string, client?: string, errno?: string): string {
   return `[Mon Jan 12 ${hms}.123456 2026] [${module}] [pid 2211:tid 140234567890688] ${errno ? `${errno}: ` : ''}${client ? `[client ${client}:51234] ` : ''}${message}`;
@@ -90,6 +73,3 @@ export function apacheAccess(hms: string, client: string, request: string, statu
   return `${client} - - [12/Jan/2026:${hms} +0000] "${request}" ${status} 299 "-" "${UA}"`;
 }
 
-export function cause(report: Report, id: string): CauseReport | undefined {
-  return report.causes.find((c) => c.id === id);
-}

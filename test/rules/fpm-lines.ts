@@ -1,18 +1,11 @@
 // Line builders for the FPM-group rule tests (fpm-pool-exhausted, php-memory-exhausted,
 // host-memory-exhausted, oom-killer, php-timeout, fpm-request-terminated, fpm-worker-crash, fpm-restart,
 // slow-dependency, upstream-timeout, upstream-reset): real formats, 12 Jan 2026, UTC, times as 'HH:MM:SS'.
-import type { CauseReport, Report } from '../../src/report/schema.js';
+import type { Report } from '../../src/report/schema.js';
+import { SOCK, UA, cause, fpm, kern } from './lines-common.js';
+export { SOCK, at, combined, fpm, phpLog, kern, cause } from './lines-common.js';
 
-export const SOCK = 'unix:/run/php/php8.2-fpm.sock';
 export const UP = `fastcgi://${SOCK}:`;
-const UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
-
-/** 'HH:MM:SS' + seconds (may be fractional; the stamp keeps whole seconds like the real logs). */
-export function at(hms: string, plus: number): string {
-  const [h, m, s] = hms.split(':').map(Number) as [number, number, number];
-  const t = h * 3600 + m * 60 + s + Math.floor(plus);
-  return [Math.floor(t / 3600), Math.floor((t % 3600) / 60), t % 60].map((n) => String(n).padStart(2, '0')).join(':');
-}
 
 export interface AccessOpts {
   rt?: number;
@@ -29,11 +22,6 @@ export function access(hms: string, client: string, request: string, status: num
   const ua = o.ua ?? (reached ? SOCK : '-');
   const us = o.us ?? (reached ? status : '-');
   return `${client} - - [12/Jan/2026:${hms} +0000] "${request}" ${status} 157 "-" "${UA}" rt=${rt.toFixed(3)} uct="${reached ? '0.000' : '-'}" uht="-" urt="${urt}" ua="${ua}" us="${us}"`;
-}
-
-/** Plain combined access line: no timings, no upstream fields. */
-export function combined(hms: string, client: string, request: string, status: number): string {
-  return `${client} - - [12/Jan/2026:${hms} +0000] "${request}" ${status} 5321 "-" "${UA}"`;
 }
 
 /** Steady traffic: one 200 every `every` seconds from minute `fromMin` to `toMin` of hour 10. */
@@ -82,23 +70,8 @@ export function stderr(hms: string, client: string, request: string, ...messages
   return ngx(hms, 'error', `FastCGI sent in stderr: "${messages.map((m) => `PHP message: ${m}`).join('')}"`, client, request, READ);
 }
 
-/** PHP-FPM master log line. */
-export function fpm(hms: string, level: string, message: string): string {
-  return `[12-Jan-2026 ${hms}] ${level}: ${message}`;
-}
-
 export function exited(hms: string, pid: number, how: string, uptime = 81.503321): string {
   return fpm(hms, 'WARNING', `[pool www] child ${pid} exited ${how} after ${uptime.toFixed(6)} seconds from start`);
-}
-
-/** PHP error log line (zone printed: UTC). */
-export function phpLog(hms: string, message: string): string {
-  return `[12-Jan-2026 ${hms} UTC] ${message}`;
-}
-
-/** kern.log line (rsyslog file form). */
-export function kern(hms: string, message: string): string {
-  return `Jan 12 ${hms} web1 kernel: [812345.678901] ${message}`;
 }
 
 export function oomKill(hms: string, pid: number, comm = 'php-fpm8.2', anonKb = 612340): string {
@@ -113,10 +86,6 @@ export function slowEntry(hms: string, pid: number, script: string, frames: [fn:
     `script_filename = ${script}`,
     ...frames.map(([fn, file, line], i) => `[0x00007f3b8c01${(0x50f0 - i * 0x100).toString(16)}] ${fn}() ${file}:${line}`),
   ];
-}
-
-export function cause(report: Report, id: string): CauseReport | undefined {
-  return report.causes.find((c) => c.id === id);
 }
 
 /** Which cause each id got credit for, for look-alike assertions. */

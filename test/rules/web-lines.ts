@@ -1,16 +1,8 @@
 // Line builders for the web-group rule tests: real formats, one day (12 Jan 2026, UTC), times 'HH:MM:SS'.
-import type { CauseReport, Report } from '../../src/report/schema.js';
+import { SOCK, UA } from './lines-common.js';
+export { SOCK, at, combined, fpm, kern, cause } from './lines-common.js';
 
-export const SOCK = 'unix:/run/php/php8.2-fpm.sock';
 export const FCGI_SOCK = `fastcgi://${SOCK}:`;
-const UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
-
-/** 'HH:MM:SS' plus s seconds. */
-export function at(hms: string, s: number): string {
-  const [h, m, sec] = hms.split(':').map(Number) as [number, number, number];
-  const t = h * 3600 + m * 60 + sec + s;
-  return [Math.floor(t / 3600), Math.floor((t % 3600) / 60), t % 60].map((n) => String(n).padStart(2, '0')).join(':');
-}
 
 export interface AccessOpts {
   rt?: number;
@@ -28,11 +20,6 @@ export function access(hms: string, client: string, request: string, status: num
   const ua = o.ua ?? (reached ? SOCK : '-');
   const us = o.us ?? (reached ? status : '-');
   return `${client} - - [12/Jan/2026:${hms} +0000] "${request}" ${status} 157 "-" "${o.agent ?? UA}" rt=${rt.toFixed(3)} uct="${reached ? '0.000' : '-'}" uht="${urt}" urt="${urt}" ua="${ua}" us="${us}"`;
-}
-
-/** Plain combined access line. */
-export function combined(hms: string, client: string, request: string, status: number, agent = UA): string {
-  return `${client} - - [12/Jan/2026:${hms} +0000] "${request}" ${status} 5321 "-" "${agent}"`;
 }
 
 /** Steady background traffic: one 200 every `every` seconds between two minutes of hour 10. */
@@ -73,11 +60,6 @@ export function connectFail(hms: string, errno: string, client: string, request:
   return ngx(hms, level, `connect() to ${peer} failed (${errno})`, { client, request, action: 'connecting to upstream', upstream: up });
 }
 
-/** PHP-FPM master log line. */
-export function fpm(hms: string, level: string, message: string): string {
-  return `[12-Jan-2026 ${hms}] ${level}: ${message}`;
-}
-
 /** Apache 2.4 error log line; `usec` keeps lines of one request in order. */
 export function apacheErr(hms: string, usec: number, module: string, message: string, o: { client?: string; errno?: string; tid?: number } = {}): string {
   const us = String(usec).padStart(6, '0');
@@ -89,11 +71,3 @@ export function apacheAccess(hms: string, client: string, request: string, statu
   return `${client} - - [12/Jan/2026:${hms} +0000] "${request}" ${status} 299 "-" "${UA}" ${micros}`;
 }
 
-/** Kernel log line (rsyslog kern.log). */
-export function kern(hms: string, message: string): string {
-  return `Jan 12 ${hms} web1 kernel: [812345.678901] ${message}`;
-}
-
-export function cause(report: Report, id: string): CauseReport | undefined {
-  return report.causes.find((c) => c.id === id);
-}
