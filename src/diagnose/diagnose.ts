@@ -68,7 +68,8 @@ function episodesOf(times: number[]): Episode[] {
   return out;
 }
 
-function signalSpan(signals: readonly Signal[]): [number, number] {
+/** First and last time of a list of signals (NaN-free); Infinity/-Infinity when none has a time. */
+export function signalSpan(signals: readonly Signal[]): [number, number] {
   let lo = Infinity, hi = -Infinity;
   for (const s of signals) {
     if (s.time !== s.time) continue;

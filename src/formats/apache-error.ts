@@ -6,6 +6,7 @@
 import { parseCtime, parseIsoTime } from '../time/stamps.js';
 import { LineResult } from './types.js';
 import type { EventRecord, LineParser, LogFormat, ParseContext, WrapperInfo } from './types.js';
+import { skipLead } from './lead.js';
 
 const RAW_CAP = 4096;
 
@@ -30,16 +31,6 @@ function isDigit(c: number): boolean {
 
 function isLetter(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-}
-
-function skipLead(s: string): number {
-  let i = 0;
-  if (s.charCodeAt(0) === 0xfeff) i = 1;
-  for (;;) {
-    const c = s.charCodeAt(i);
-    if (c !== 32 && c !== 9) return i;
-    i++;
-  }
 }
 
 /** 'AH01079: ' at i */

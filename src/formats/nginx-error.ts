@@ -5,6 +5,7 @@
 import { parseNginxErrorTime } from '../time/stamps.js';
 import { LineResult } from './types.js';
 import type { EventRecord, LineParser, LogFormat, ParseContext } from './types.js';
+import { skipLead } from './lead.js';
 
 /** raw text kept per record */
 const RAW_CAP = 4096;
@@ -56,17 +57,6 @@ const CONTEXT_KEYS = ['request: ', 'subrequest: ', 'upstream: ', 'host: ', 'refe
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
-}
-
-/** BOM and leading blanks a copy-paste or a wrapper may leave; the stamp is looked for after them. */
-function skipLead(s: string): number {
-  let i = 0;
-  if (s.charCodeAt(0) === 0xfeff) i = 1;
-  for (;;) {
-    const c = s.charCodeAt(i);
-    if (c !== 32 && c !== 9) return i;
-    i++;
-  }
 }
 
 /** 'yyyy/mm/dd hh:mm:ss [' at i, by shape only (the date is validated by the time reader). */

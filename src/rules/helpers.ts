@@ -84,15 +84,7 @@ export function clusters(signals: readonly Signal[], gapMs: number): Signal[][] 
 }
 
 /** First and last time of a list of signals (NaN-free). */
-export function span(signals: readonly Signal[]): [number, number] {
-  let lo = Infinity, hi = -Infinity;
-  for (const s of signals) {
-    if (s.time !== s.time) continue;
-    if (s.time < lo) lo = s.time;
-    if (s.time > hi) hi = s.time;
-  }
-  return [lo, hi];
-}
+export { signalSpan as span } from '../diagnose/diagnose.js';
 
 /** Whether a 5xx went to this upstream (normalized keys); true when either side does not know. */
 export function sameUpstream(ctx: DiagnoseContext, e: ErrorRequest, upstreamKey: string | undefined): boolean {
