@@ -6,7 +6,8 @@ import { diagnose, type Diagnosis } from './diagnose/diagnose.js';
 import type { InputSummary } from './input/ingest.js';
 import type { Source } from './input/sources.js';
 import { inputBytes, readParallel } from './workers/parallel.js';
-import { buildReport } from './report/build.js';
+import { rereadLines } from './input/reread.js';
+import { buildReport, evidenceRows } from './report/build.js';
 import type { Report } from './report/schema.js';
 import { rules } from './rules/index.js';
 
@@ -49,6 +50,7 @@ export async function analyzeSources(sources: readonly Source[], opts: AnalyzeOp
   // partial means input was left unread: a Ctrl-C during the diagnosis itself loses nothing
   const partial = Boolean(opts.shouldStop?.());
   const diagnosis = diagnose(digest, rules);
+  await rereadLines(digest.errors, evidenceRows(diagnosis, opts.top));
   const report = buildReport(digest, inputs, diagnosis, { tz: opts.tz, version: opts.version, top: opts.top, partial });
   return { digest, inputs, diagnosis, report };
 }

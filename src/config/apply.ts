@@ -4,14 +4,10 @@ import type { Diagnosis, DiagnosedCause } from '../diagnose/diagnose.js';
 import type { Report } from '../report/schema.js';
 import { adviseDirectives, type Measured } from './advice.js';
 import type { ServerConfig } from './discover.js';
+import { upperMedian } from '../numbers.js';
 
 const PHP_COMMS = /php|fpm/i;
 
-function median(xs: number[]): number | undefined {
-  if (xs.length === 0) return undefined;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 /** What this cause's evidence measured: request durations of its 504s, memory limits hit, worker sizes. */
 export function measuredFor(c: DiagnosedCause, diagnosis: Diagnosis, peakInFlight: number | undefined): Measured {
@@ -19,18 +15,18 @@ export function measuredFor(c: DiagnosedCause, diagnosis: Diagnosis, peakInFligh
   if (peakInFlight !== undefined) m.peakInFlight = peakInFlight;
   const durations: number[] = [];
   for (const i of c.errors) {
-    const e = diagnosis.ctx.errors[i];
+    const e = diagnosis.ctx.errors.at(i);
     if (e && e.status === 504 && e.requestTime !== undefined) durations.push(e.requestTime);
   }
   if (durations.length > 0) m.timeoutDurations = durations;
   const limits = diagnosis.ctx.bySig('P-MEMLIMIT').map((s) => s.keys.bytes).filter((b): b is number => b !== undefined);
-  const limit = median(limits);
+  const limit = upperMedian(limits);
   if (limit !== undefined) m.memoryLimitHitBytes = limit;
   const rss = diagnosis.ctx
     .bySig('K-OOM')
     .filter((s) => s.keys.variant === 'kill' && s.keys.bytes !== undefined && PHP_COMMS.test(s.keys.comm ?? ''))
     .map((s) => s.keys.bytes ?? 0);
-  const worker = median(rss);
+  const worker = upperMedian(rss);
   if (worker !== undefined) m.workerRssBytes = worker;
   return m;
 }

@@ -1,5 +1,6 @@
 // The joins every rule needs, built once per diagnosis over the merged digest (signatures.md Part 6.1).
 import type { Digest, ErrorRequest } from '../digest/digest.js';
+import type { ErrorTable } from '../digest/error-table.js';
 import type { Signal } from '../signals/types.js';
 import { upstreamKeyOf } from '../signals/upstream.js';
 
@@ -11,8 +12,8 @@ const UNKNOWN_DURATION_MS = 300 * SEC;
 
 export interface DiagnoseContext {
   readonly digest: Digest;
-  /** 5xx requests, by time */
-  readonly errors: readonly ErrorRequest[];
+  /** 5xx requests, by time (rows of the digest's table; `at(i)` makes the object) */
+  readonly errors: ErrorTable;
   /** all signals, by time */
   readonly signals: readonly Signal[];
   /** signals of these signature ids, by time */
@@ -25,6 +26,8 @@ export interface DiagnoseContext {
   sameRequest(s: Signal): number | undefined;
   /** every 5xx the signal could belong to, best first: for one-to-one pairing when a client repeats a request */
   sameRequestCandidates(s: Signal): number[];
+  /** indexes of the 5xx of this client (as clientKey gives it) and, when given, this request line; in time order */
+  requestRows(client: string, request?: string): number[];
   /** indexes of 5xx whose time window overlaps [from, to], optionally filtered */
   errorsBetween(from: number, to: number, pred?: (e: ErrorRequest, i: number) => boolean): number[];
   /** the normalized address of the upstream that failed for this request ('unix:/run/php/x.sock', '127.0.0.1:9000') */
@@ -54,14 +57,71 @@ export function joinDistance(e: ErrorRequest, t: number): number {
   return outside + Math.abs(t - e.time) / 1e6;
 }
 
-function lowerBound(arr: readonly { time: number }[], t: number): number {
-  let lo = 0, hi = arr.length;
+/** First row whose time is ≥ t (rows are in time order; a row without a time sorts last). */
+function lowerBound(errors: ErrorTable, t: number): number {
+  let lo = 0, hi = errors.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((arr[mid]?.time ?? Infinity) < t) lo = mid + 1;
+    const x = errors.timeAt(mid);
+    if ((x === x ? x : Infinity) < t) lo = mid + 1;
     else hi = mid;
   }
   return lo;
+}
+
+/**
+ * Rows ordered by (client, request line), built on the first same-request join: a signal's candidates are
+ * one binary search away, without a key string or a list per 5xx. Apache error lines name the client only,
+ * so the same order also answers "this client's 5xx" (a run of equal client keys).
+ */
+interface RequestIndex {
+  order: Int32Array;
+  /** clientKey of each distinct client string, by its id */
+  clientKeyOf: (row: number) => string;
+}
+
+function requestIndex(errors: ErrorTable): RequestIndex {
+  const keys = new Map<number, string>();
+  const clientKeyOf = (row: number): string => {
+    const id = errors.clientIdAt(row);
+    let k = keys.get(id);
+    if (k === undefined) keys.set(id, (k = clientKey(errors.clientAt(row))));
+    return k;
+  };
+  const order = new Int32Array(errors.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  order.sort((a, b) => {
+    const ca = clientKeyOf(a), cb = clientKeyOf(b);
+    if (ca !== cb) return ca < cb ? -1 : 1;
+    const ra = errors.requestAt(a), rb = errors.requestAt(b);
+    if (ra !== rb) return ra < rb ? -1 : 1;
+    return a - b;
+  });
+  return { order, clientKeyOf };
+}
+
+/** Rows of this client (and, when given, this request line), in row order. */
+function rowsOfRequest(errors: ErrorTable, index: RequestIndex, client: string, request: string | undefined): number[] {
+  const { order, clientKeyOf } = index;
+  // (client, request) < (c, r): where the run starts
+  const before = (row: number): boolean => {
+    const c = clientKeyOf(row);
+    if (c !== client) return c < client;
+    return request !== undefined && errors.requestAt(row) < request;
+  };
+  let lo = 0, hi = order.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (before(order[mid] ?? 0)) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: number[] = [];
+  for (let k = lo; k < order.length; k++) {
+    const row = order[k] ?? 0;
+    if (clientKeyOf(row) !== client || (request !== undefined && errors.requestAt(row) !== request)) break;
+    out.push(row);
+  }
+  return out.sort((a, b) => a - b);
 }
 
 /** Client address without an Apache ':port' or IPv6 brackets, for comparing error and access lines. */
@@ -78,7 +138,9 @@ export function clientKey(c: string | undefined): string {
 }
 
 export function createContext(digest: Digest): DiagnoseContext {
-  const errors = [...digest.errors].sort((a, b) => a.time - b.time);
+  // normalize puts the rows in time order; sorting again is a no-op check when it already ran
+  const errors = digest.errors;
+  errors.sort();
   const signals = [...digest.signals].sort((a, b) => a.time - b.time);
   const bySigCache = new Map<string, Signal[]>();
   for (const s of signals) {
@@ -88,35 +150,27 @@ export function createContext(digest: Digest): DiagnoseContext {
   }
   // the longest request, to bound the backwards search of errorsBetween
   let maxSpan = UNKNOWN_DURATION_MS;
-  for (const e of errors) if (e.requestTime !== undefined && e.requestTime * SEC > maxSpan) maxSpan = e.requestTime * SEC;
+  for (let i = 0; i < errors.length; i++) {
+    const rt = errors.requestTimeAt(i) * SEC;
+    if (rt > maxSpan) maxSpan = rt;
+  }
+  let index: RequestIndex | undefined;
 
-  // errors by request key for the same-request join
-  const byRequest = new Map<string, number[]>();
-  errors.forEach((e, i) => {
-    const k = `${clientKey(e.client)} ${e.request}`;
-    let l = byRequest.get(k);
-    if (!l) byRequest.set(k, (l = []));
-    l.push(i);
-  });
-  const byClient = new Map<string, number[]>();
-  errors.forEach((e, i) => {
-    const k = clientKey(e.client);
-    let l = byClient.get(k);
-    if (!l) byClient.set(k, (l = []));
-    l.push(i);
-  });
-
-  const endOf = (e: ErrorRequest): number => (e.timeIsStart ? e.time + (e.requestTime ?? 0) * SEC : e.time);
+  const endAt = (i: number): number => {
+    const t = errors.timeAt(i);
+    if (!errors.timeIsStartAt(i)) return t;
+    const rt = errors.requestTimeAt(i);
+    return rt === rt ? t + rt * SEC : t;
+  };
   const requestSpan = (e: ErrorRequest): [number, number] => {
     const dur = e.requestTime !== undefined ? e.requestTime * SEC : UNKNOWN_DURATION_MS;
     return e.timeIsStart ? [e.time - SLACK_MS, e.time + dur + SLACK_MS] : [e.time - dur - SLACK_MS, e.time + SLACK_MS];
   };
 
-  const inSpan = (candidates: number[] | undefined, t: number): number[] => {
-    if (!candidates) return [];
+  const inSpan = (candidates: number[], t: number): number[] => {
     const scored: { i: number; d: number }[] = [];
     for (const i of candidates) {
-      const e = errors[i];
+      const e = errors.at(i);
       if (!e) continue;
       const [lo, hi] = requestSpan(e);
       if (t < lo || t > hi) continue;
@@ -127,10 +181,13 @@ export function createContext(digest: Digest): DiagnoseContext {
   const candidatesOf = (s: Signal): number[] => {
     const client = clientKey(s.keys.client);
     if (!client || s.time !== s.time) return [];
-    if (s.keys.request) return inSpan(byRequest.get(`${client} ${s.keys.request}`), s.time);
     // Apache error lines carry the client but not the request line: the client's 5xx at that moment
-    if (s.family === 'apache-error') return inSpan(byClient.get(client), s.time);
-    return [];
+    if (!s.keys.request && s.family !== 'apache-error') return [];
+    return inSpan(requestRows(client, s.keys.request || undefined), s.time);
+  };
+  const requestRows = (client: string, request?: string): number[] => {
+    index ??= requestIndex(errors);
+    return rowsOfRequest(errors, index, client, request);
   };
 
   return {
@@ -154,15 +211,19 @@ export function createContext(digest: Digest): DiagnoseContext {
       return candidatesOf(s)[0];
     },
     sameRequestCandidates: candidatesOf,
+    requestRows,
     errorsBetween(from, to, pred) {
       const out: number[] = [];
       // Apache stamps the start: its end may lie up to maxSpan later than the stamp
       for (let i = lowerBound(errors, from - maxSpan - SLACK_MS); i < errors.length; i++) {
-        const e = errors[i];
-        if (!e || e.time > to + SLACK_MS) break;
-        const end = endOf(e);
+        if (errors.timeAt(i) > to + SLACK_MS) break;
+        const end = endAt(i);
         if (end < from - SLACK_MS || end > to + SLACK_MS) continue;
-        if (!pred || pred(e, i)) out.push(i);
+        if (!pred) out.push(i);
+        else {
+          const e = errors.at(i);
+          if (e && pred(e, i)) out.push(i);
+        }
       }
       return out;
     },

@@ -1,9 +1,10 @@
 // Runs every rule on the merged digest, credits each 5xx to at most one cause (Part 6.5), ranks the causes
 // and cuts each cause's 5xx into episodes. Pure: the same digest gives the same diagnosis.
-import type { Digest, ErrorRequest } from '../digest/digest.js';
+import type { Digest } from '../digest/digest.js';
 import type { Claim, Finding, Rule } from '../rules/types.js';
 import type { Signal } from '../signals/types.js';
 import { createContext, type DiagnoseContext } from './context.js';
+import { maxOf, minOf } from '../numbers.js';
 
 /** Claims below this are not enough to explain a 5xx (Part 6.5 step 5). */
 export const MIN_CLAIM_CONFIDENCE = 0.35;
@@ -39,7 +40,51 @@ export interface Diagnosis {
   /** indexes of 5xx that no cause explains */
   unexplained: number[];
   /** error index → cause id, for timelines */
-  attribution: Map<number, string>;
+  attribution: Attribution;
+}
+
+/** Which rule each 5xx was credited to: one small integer per 5xx instead of a Map entry. */
+export class Attribution {
+  private readonly ruleOf: Int32Array;
+  private readonly ids: string[] = [];
+  private readonly idIndex = new Map<string, number>();
+  private credited = 0;
+
+  constructor(errors: number) {
+    this.ruleOf = new Int32Array(errors).fill(-1);
+  }
+
+  set(error: number, ruleId: string): void {
+    let k = this.idIndex.get(ruleId);
+    if (k === undefined) {
+      k = this.ids.length;
+      this.ids.push(ruleId);
+      this.idIndex.set(ruleId, k);
+    }
+    if ((this.ruleOf[error] ?? -1) < 0) this.credited++;
+    this.ruleOf[error] = k;
+  }
+
+  get(error: number): string | undefined {
+    const k = this.ruleOf[error] ?? -1;
+    return k < 0 ? undefined : this.ids[k];
+  }
+
+  has(error: number): boolean {
+    return (this.ruleOf[error] ?? -1) >= 0;
+  }
+
+  /** number of credited 5xx */
+  get size(): number {
+    return this.credited;
+  }
+
+  *entries(): IterableIterator<[number, string]> {
+    for (let i = 0; i < this.ruleOf.length; i++) {
+      const id = this.get(i);
+      if (id !== undefined) yield [i, id];
+    }
+  }
 }
 
 function episodesOf(times: number[]): Episode[] {
@@ -53,7 +98,7 @@ function episodesOf(times: number[]): Episode[] {
       const m = Math.floor(t / 60_000);
       perMinute.set(m, (perMinute.get(m) ?? 0) + 1);
     }
-    out.push({ from: cur.from, to: cur.to, requests: cur.times.length, peakPerMinute: Math.max(...perMinute.values()) });
+    out.push({ from: cur.from, to: cur.to, requests: cur.times.length, peakPerMinute: maxOf(perMinute.values(), 0) });
   };
   for (const t of sorted) {
     if (cur && t - cur.to <= EPISODE_GAP_MS) {
@@ -104,7 +149,7 @@ function combineRepeats(list: DiagnosedCause[], ctx: DiagnoseContext): Diagnosed
     const errors = g.flatMap((c) => c.errors).sort((a, b) => a - b);
     const claims = g.flatMap((c) => c.claims);
     const confidence =
-      claims.length > 0 ? claims.reduce((n, c) => n + c.confidence, 0) / claims.length : Math.max(...g.map((c) => c.finding.confidence));
+      claims.length > 0 ? claims.reduce((n, c) => n + c.confidence, 0) / claims.length : maxOf(g.map((c) => c.finding.confidence));
     const culprits = new Map<string, { kind: string; name: string; count: number }>();
     for (const c of g) {
       for (const x of c.finding.culprits ?? []) {
@@ -116,12 +161,12 @@ function combineRepeats(list: DiagnosedCause[], ctx: DiagnoseContext): Diagnosed
     }
     const finding = {
       ...first.finding,
-      confidence: Math.max(...g.map((c) => c.finding.confidence)),
+      confidence: maxOf(g.map((c) => c.finding.confidence)),
       claims,
       evidence: g.flatMap((c) => c.finding.evidence),
       culprits: [...culprits.values()].sort((a, b) => b.count - a.count),
     };
-    const times = errors.map((i) => ctx.errors[i]?.time ?? NaN);
+    const times = errors.map((i) => ctx.errors.timeAt(i));
     out.push({
       rule: first.rule,
       finding,
@@ -129,8 +174,8 @@ function combineRepeats(list: DiagnosedCause[], ctx: DiagnoseContext): Diagnosed
       claims,
       confidence: Math.round(confidence * 100) / 100,
       score: Math.round(errors.length * confidence * 100) / 100,
-      firstSeen: Math.min(...g.map((c) => c.firstSeen)),
-      lastSeen: Math.max(...g.map((c) => c.lastSeen)),
+      firstSeen: minOf(g.map((c) => c.firstSeen)),
+      lastSeen: maxOf(g.map((c) => c.lastSeen)),
       episodes: errors.length > 0 ? episodesOf(times) : g.flatMap((c) => c.episodes),
     });
   }
@@ -144,30 +189,41 @@ export function diagnose(digest: Digest, rules: readonly Rule[]): Diagnosis {
     for (const finding of rule.diagnose(ctx)) found.push({ rule, order, finding });
   });
 
-  // each 5xx goes to the strongest claim; ties go to the rule that names a deeper cause, then to registry order
-  const best = new Map<number, { idx: number; claim: Claim }>();
+  // each 5xx goes to the strongest claim; ties go to the rule that names a deeper cause, then to registry order.
+  // Per 5xx: the index of the winning finding and its claim (arrays, not a Map: one slot per 5xx)
+  const n = ctx.errors.length;
+  const bestIdx = new Int32Array(n).fill(-1);
+  const bestClaim: (Claim | undefined)[] = new Array<Claim | undefined>(n);
   found.forEach((f, idx) => {
     for (const claim of f.finding.claims) {
-      if (claim.confidence < MIN_CLAIM_CONFIDENCE) continue;
-      const cur = best.get(claim.error);
-      if (!cur) {
-        best.set(claim.error, { idx, claim });
+      if (claim.confidence < MIN_CLAIM_CONFIDENCE || !(claim.error >= 0 && claim.error < n)) continue;
+      const curIdx = bestIdx[claim.error] ?? -1;
+      const cur = bestClaim[claim.error];
+      if (curIdx < 0 || cur === undefined) {
+        bestIdx[claim.error] = idx;
+        bestClaim[claim.error] = claim;
         continue;
       }
-      const other = found[cur.idx];
+      const other = found[curIdx];
       if (!other) continue;
-      const d = claim.confidence - cur.claim.confidence;
+      const d = claim.confidence - cur.confidence;
       const better =
         d > 1e-9 ||
         (Math.abs(d) <= 1e-9 &&
           (Boolean(other.rule.residual) !== Boolean(f.rule.residual) ? !f.rule.residual : f.order < other.order));
-      if (better) best.set(claim.error, { idx, claim });
+      if (better) {
+        bestIdx[claim.error] = idx;
+        bestClaim[claim.error] = claim;
+      }
     }
   });
 
   const won = new Map<number, { errors: number[]; claims: Claim[] }>();
-  const attribution = new Map<number, string>();
-  for (const [error, { idx, claim }] of best) {
+  const attribution = new Attribution(n);
+  for (let error = 0; error < n; error++) {
+    const idx = bestIdx[error] ?? -1;
+    const claim = bestClaim[error];
+    if (idx < 0 || claim === undefined) continue;
     let w = won.get(idx);
     if (!w) won.set(idx, (w = { errors: [], claims: [] }));
     w.errors.push(error);
@@ -184,10 +240,10 @@ export function diagnose(digest: Digest, rules: readonly Rule[]): Diagnosis {
     const claims = w?.claims ?? [];
     const confidence =
       claims.length > 0 ? claims.reduce((sum, c) => sum + c.confidence, 0) / claims.length : f.finding.confidence;
-    const times = errs.map((i) => (ctx.errors[i] as ErrorRequest).time);
+    const times = errs.map((i) => ctx.errors.timeAt(i));
     const [sigFrom, sigTo] = signalSpan(f.finding.evidence);
-    const firstSeen = Math.min(sigFrom, ...times.filter((t) => t === t));
-    const lastSeen = Math.max(sigTo, ...times.filter((t) => t === t));
+    const firstSeen = Math.min(sigFrom, minOf(times));
+    const lastSeen = Math.max(sigTo, maxOf(times));
     causes.push({
       rule: f.rule,
       finding: f.finding,
@@ -207,8 +263,6 @@ export function diagnose(digest: Digest, rules: readonly Rule[]): Diagnosis {
   // ranking: impact x confidence, then recency
   causes.sort((a, b) => b.score - a.score || b.confidence - a.confidence || b.lastSeen - a.lastSeen);
   const unexplained: number[] = [];
-  ctx.errors.forEach((_, i) => {
-    if (!best.has(i)) unexplained.push(i);
-  });
+  for (let i = 0; i < n; i++) if (!attribution.has(i)) unexplained.push(i);
   return { ctx, causes, unexplained, attribution };
 }

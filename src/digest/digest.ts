@@ -4,37 +4,16 @@ import type { AccessCount } from '../formats/access-common.js';
 import type { AccessRecord, EventRecord, LogRecord } from '../formats/types.js';
 import { classify } from '../signals/classify.js';
 import type { Signal } from '../signals/types.js';
+import { ErrorTable, rowsOf, tableOf, type ErrorRow } from './error-table.js';
+
+export type { ErrorRequest } from './error-table.js';
 
 export const BUCKET_MS = 1000;
 export const DIGEST_VERSION = 1;
 /** Signals kept in full per signature; beyond that only counted (a flood of client aborts must not grow memory). */
 const MAX_SIGNALS_PER_SIG = 20_000;
-/** Characters of a 5xx's line kept as evidence: reports clip it shorter; a 5xx is kept for its keys. */
-const RAW_KEPT = 512;
 /** 5xx kept in full; beyond that only counted per second and status. */
 const MAX_ERRORS = 500_000;
-
-/** A 5xx (or upstream-failed) request with every key a join needs. */
-export interface ErrorRequest {
-  time: number;
-  timeIsStart: boolean;
-  status: number;
-  client: string;
-  request: string;
-  method: string;
-  path: string;
-  vhost?: string;
-  userAgent?: string;
-  requestTime?: number;
-  upstreamAddr?: string[];
-  upstreamStatus?: (number | null)[];
-  upstreamResponseTime?: (number | null)[];
-  host?: string;
-  family: AccessRecord['family'];
-  source: string;
-  line: number;
-  raw: string;
-}
 
 /** Counts of one second: total requests and requests per status. */
 export interface Bucket {
@@ -226,7 +205,8 @@ export interface Digest {
   buckets: BucketTable;
   /** requests without a usable time: counted, not bucketed */
   untimed: Bucket;
-  errors: ErrorRequest[];
+  /** the 5xx, in time order once normalized */
+  errors: ErrorTable;
   errorsDropped: number;
   /** requests whose upstream failed but the client got something else ('502, 200'): hidden failures */
   hiddenUpstreamFailures: number;
@@ -264,7 +244,7 @@ export function createDigest(): Digest {
     version: DIGEST_VERSION,
     buckets: new BucketTable(),
     untimed: newBucket(),
-    errors: [],
+    errors: new ErrorTable(),
     errorsDropped: 0,
     hiddenUpstreamFailures: 0,
     signals: [],
@@ -353,7 +333,7 @@ function addAccess(d: Digest, r: AccessRecord): void {
       d.errorsDropped++;
       return;
     }
-    d.errors.push(toErrorRequest(r));
+    d.errors.addRecord(r);
   } else if (r.upstreamStatus !== undefined) {
     for (const s of r.upstreamStatus) {
       if (s !== null && s >= 500) {
@@ -435,30 +415,6 @@ export function accessCounter(d: Digest): AccessCounter {
   return { count, flush };
 }
 
-function toErrorRequest(r: AccessRecord): ErrorRequest {
-  const e: ErrorRequest = {
-    time: r.time,
-    timeIsStart: r.timeIsStart,
-    status: r.status,
-    client: r.client,
-    request: r.request,
-    method: r.method,
-    path: r.path,
-    family: r.family,
-    source: r.origin.source,
-    line: r.origin.line,
-    raw: r.raw.length > RAW_KEPT ? r.raw.slice(0, RAW_KEPT) : r.raw,
-  };
-  if (r.vhost !== undefined) e.vhost = r.vhost;
-  if (r.userAgent !== undefined) e.userAgent = r.userAgent;
-  if (r.requestTime !== undefined) e.requestTime = r.requestTime;
-  if (r.upstreamAddr !== undefined) e.upstreamAddr = r.upstreamAddr;
-  if (r.upstreamStatus !== undefined) e.upstreamStatus = r.upstreamStatus;
-  if (r.upstreamResponseTime !== undefined) e.upstreamResponseTime = r.upstreamResponseTime;
-  if (r.host !== undefined) e.host = r.host;
-  return e;
-}
-
 function addSignal(d: Digest, s: Signal): void {
   const n = d.signalCounts.get(s.sig) ?? 0;
   if (n < MAX_SIGNALS_PER_SIG) {
@@ -497,7 +453,7 @@ function byTimeThenOrigin(a: { time: number; source: string; line: number }, b: 
 
 /** Puts lists in a canonical order so that equal content gives equal digests whatever the reading order. */
 export function normalize(d: Digest): Digest {
-  d.errors.sort(byTimeThenOrigin);
+  d.errors.sort();
   d.signals.sort(byTimeThenOrigin);
   return d;
 }
@@ -520,10 +476,7 @@ export function mergeInto(out: Digest, src: Digest): Digest {
   for (const [sec, v] of src.busy) out.busy.set(sec, (out.busy.get(sec) ?? 0) + v);
   out.errorsDropped += src.errorsDropped;
   out.hiddenUpstreamFailures += src.hiddenUpstreamFailures;
-  for (const e of src.errors) {
-    if (out.errors.length < MAX_ERRORS) out.errors.push(e);
-    else out.errorsDropped++;
-  }
+  out.errorsDropped += src.errors.length - out.errors.append(src.errors, MAX_ERRORS);
   for (const sg of src.signals) addSignal(out, sg);
   for (const [sig, o] of src.signalOverflow) {
     const x = out.signalOverflow.get(sig);
@@ -551,8 +504,9 @@ export function mergeInto(out: Digest, src: Digest): Digest {
  * status/count pairs per bucket). Cloned as objects, tens of thousands of small status maps cost more
  * than the parsing they came from, and arrive with V8's wide element stores (see newStatusMap).
  */
-export interface PackedDigest extends Omit<Digest, 'buckets'> {
+export interface PackedDigest extends Omit<Digest, 'buckets' | 'errors'> {
   buckets: Float64Array;
+  errors: ErrorRow[];
 }
 
 export function packDigest(d: Digest): PackedDigest {
@@ -581,7 +535,7 @@ export function packDigest(d: Digest): PackedDigest {
     }
     out[nAt] = n;
   }
-  return { ...d, buckets: out };
+  return { ...d, buckets: out, errors: rowsOf(d.errors) };
 }
 
 /** mergeInto for a packed digest. */
@@ -594,7 +548,7 @@ export function mergePackedInto(out: Digest, p: PackedDigest): Digest {
     at += 4;
     for (let k = 0; k < n; k++, at += 2) out.buckets.addStatus(row, buckets[at] ?? 0, buckets[at + 1] ?? 0);
   }
-  return mergeInto(out, { ...p, buckets: new BucketTable() });
+  return mergeInto(out, { ...p, buckets: new BucketTable(), errors: tableOf(p.errors) });
 }
 
 /** Total requests and requests per status over the whole digest. */

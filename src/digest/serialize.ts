@@ -7,7 +7,8 @@
 // (log text only arrives as strings), so that tag cannot be forged by a log line.
 import type { InputSummary } from '../input/ingest.js';
 import type { Signal } from '../signals/types.js';
-import { BucketTable, DIGEST_VERSION, type Bucket, type Digest, type ErrorRequest, type SignalOverflow } from './digest.js';
+import { BucketTable, DIGEST_VERSION, type Bucket, type Digest, type SignalOverflow } from './digest.js';
+import { rowsOf, tableOf as errorTableOf, type ErrorRow } from './error-table.js';
 
 export const DIGEST_FILE_FORMAT = 'logsleuth-digest';
 /** Version of the file layout below; bumped when a reader of the old layout would misread the new one. */
@@ -30,7 +31,8 @@ export interface DigestFile {
   digest: {
     buckets: FlatBucket[];
     untimed: FlatBucket;
-    errors: ErrorRequest[];
+    /** the 5xx; `raw` is the line, absent when it was neither kept nor found again */
+    errors: ErrorRow[];
     errorsDropped: number;
     hiddenUpstreamFailures: number;
     signals: Signal[];
@@ -93,7 +95,7 @@ export function toDigestFile(saved: SavedDigest): DigestFile {
     digest: {
       buckets: [...d.buckets].map(([sec, b]) => [sec, ...flatten(b)]),
       untimed: flatten(d.untimed),
-      errors: d.errors,
+      errors: rowsOf(d.errors),
       errorsDropped: d.errorsDropped,
       hiddenUpstreamFailures: d.hiddenUpstreamFailures,
       signals: d.signals,
@@ -159,7 +161,7 @@ export function fromDigestFile(f: DigestFile): SavedDigest {
     version: f.digestVersion,
     buckets: tableOf(x.buckets),
     untimed: unflatten(x.untimed, 0),
-    errors: x.errors,
+    errors: errorTableOf(x.errors),
     errorsDropped: x.errorsDropped,
     hiddenUpstreamFailures: x.hiddenUpstreamFailures,
     signals: x.signals,

@@ -7,7 +7,8 @@ import type { LogRecord } from '../formats/types.js';
 import type { InputSummary } from '../input/ingest.js';
 import type { Source } from '../input/sources.js';
 import type { AnalyzeOptions } from '../pipeline.js';
-import { buildReport, type BuildOptions } from '../report/build.js';
+import { rereadLines } from '../input/reread.js';
+import { buildReport, evidenceRows, type BuildOptions } from '../report/build.js';
 import type { Report } from '../report/schema.js';
 import { rules } from '../rules/index.js';
 
@@ -48,6 +49,21 @@ export function reportDigest(
   return { diagnosis, report: buildReport(digest, inputs, diagnosis, opts) };
 }
 
+/**
+ * reportDigest for a one-shot report: the shown 5xx lines the digest did not keep are read again from their
+ * files first. (The live loop reports without: its files move on under it.)
+ */
+export async function reportDigestWithLines(
+  digest: Digest,
+  inputs: readonly InputSummary[],
+  opts: BuildOptions,
+): Promise<{ diagnosis: Diagnosis; report: Report }> {
+  normalize(digest);
+  const diagnosis = diagnose(digest, rules);
+  await rereadLines(digest.errors, evidenceRows(diagnosis, opts.top));
+  return { diagnosis, report: buildReport(digest, inputs, diagnosis, opts) };
+}
+
 export class DigestSession {
   readonly digest: Digest = createDigest();
   /** the record sink, scope applied */
@@ -74,6 +90,8 @@ export async function analyzeHost(
 ): Promise<{ digest: Digest; inputs: InputSummary[]; report: Report; diagnosis: Diagnosis }> {
   const session = new DigestSession({ host });
   const inputs = await readSources(sources, { ...opts, onRecord: session.add });
-  const { report, diagnosis } = session.report(inputs, { tz: opts.tz, version: opts.version, top: opts.top, partial: Boolean(opts.shouldStop?.()) });
+  const { report, diagnosis } = await reportDigestWithLines(session.digest, inputs, {
+    tz: opts.tz, version: opts.version, top: opts.top, partial: Boolean(opts.shouldStop?.()),
+  });
   return { digest: session.digest, inputs, report, diagnosis };
 }

@@ -1,7 +1,8 @@
 // The guide's SEO question — is Google seeing the errors? — answered per crawler and path.
 // Crawlers are recognised by user agent only (as the digest counts them): a scraper can claim to be
 // Googlebot, so the report tells the operator to confirm with a reverse DNS lookup before acting.
-import { isCrawler, type ErrorRequest } from '../digest/digest.js';
+import { isCrawler } from '../digest/digest.js';
+import type { ErrorList } from '../digest/error-table.js';
 
 /** user-agent marker → crawler name; the markers are those isCrawler() accepts, most specific first */
 const CRAWLERS: readonly (readonly [string, string])[] = [
@@ -29,7 +30,7 @@ export interface CrawlerErrors {
 }
 
 /** The 5xx each crawler received, most affected crawler first. */
-export function crawlerErrors(errors: readonly ErrorRequest[]): CrawlerErrors[] {
+export function crawlerErrors(errors: ErrorList): CrawlerErrors[] {
   const by = new Map<string, number[]>();
   errors.forEach((e, i) => {
     const name = crawlerName(e.userAgent);

@@ -1,6 +1,6 @@
 // 5xx grouped into incidents across all causes, each with the traffic around it: was it a spike, and was
 // it one client or a crawler?
-import type { ErrorRequest } from '../digest/digest.js';
+import type { ErrorList } from '../digest/error-table.js';
 import type { TrafficContext } from '../report/schema.js';
 import type { RequestIndex } from './traffic.js';
 
@@ -29,18 +29,18 @@ export interface Incident {
 }
 
 /** Time-sorted 5xx → incidents; 5xx without a time belong to none. */
-export function groupIncidents(errors: readonly ErrorRequest[]): Incident[] {
-  const order = errors
-    .map((_, i) => i)
-    .filter((i) => {
-      const t = errors[i]?.time;
-      return t !== undefined && t === t;
-    })
-    .sort((a, b) => (errors[a]?.time ?? 0) - (errors[b]?.time ?? 0));
+export function groupIncidents(errors: ErrorList): Incident[] {
+  const times = new Float64Array(errors.length);
+  const order: number[] = [];
+  errors.forEach((e, i) => {
+    times[i] = e.time;
+    if (e.time === e.time) order.push(i);
+  });
+  order.sort((a, b) => (times[a] ?? 0) - (times[b] ?? 0) || a - b);
   const out: Incident[] = [];
   let cur: Incident | undefined;
   for (const i of order) {
-    const t = errors[i]?.time ?? 0;
+    const t = times[i] ?? 0;
     if (cur && t - cur.to <= INCIDENT_GAP_MS) {
       cur.to = t;
       cur.errors.push(i);
@@ -68,7 +68,7 @@ export function peakPerMinute(times: readonly number[]): number {
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
 
-export function trafficContext(inc: Incident, errors: readonly ErrorRequest[], index: RequestIndex): TrafficContext {
+export function trafficContext(inc: Incident, errors: ErrorList, index: RequestIndex): TrafficContext {
   // a burst of a few seconds is measured over the minute around it, or one request reads as '1/min'
   const pad = Math.max(0, MINUTE - (inc.to + 1000 - inc.from)) / 2;
   const from = inc.from - pad;
@@ -92,7 +92,7 @@ export function trafficContext(inc: Incident, errors: readonly ErrorRequest[], i
 
   const byClient = new Map<string, number>();
   for (const i of inc.errors) {
-    const c = errors[i]?.client ?? '';
+    const c = errors.at(i)?.client ?? '';
     byClient.set(c, (byClient.get(c) ?? 0) + 1);
   }
   let topClient: TrafficContext['topClient'] = null;
@@ -100,7 +100,7 @@ export function trafficContext(inc: Incident, errors: readonly ErrorRequest[], i
   for (const entry of byClient) if (!best || entry[1] > best[1]) best = entry;
   if (best && best[0] !== '' && best[1] >= MIN_CLIENT_ERRORS && best[1] / inc.errors.length >= ONE_CLIENT_SHARE) {
     const client = best[0];
-    const ua = inc.errors.map((i) => errors[i]).find((e) => e?.client === client)?.userAgent;
+    const ua = inc.errors.map((i) => errors.at(i)).find((e) => e?.client === client)?.userAgent;
     topClient = { client, userAgent: ua ?? null, errors5xx: best[1], share: Math.round((best[1] / inc.errors.length) * 100) / 100 };
   }
 

@@ -1,7 +1,8 @@
 // The operator's answers on the first screen: which layer failed, blip or recurring, what the traffic did,
 // whether search engines saw the errors, and which plugin or package to look at. Pure: digest + diagnosis in,
 // report data out; the renderers only draw it.
-import type { Digest, ErrorRequest } from '../digest/digest.js';
+import type { Digest } from '../digest/digest.js';
+import { maxOf, minOf } from '../numbers.js';
 import type { Diagnosis } from '../diagnose/diagnose.js';
 import type { CrawlerImpact, IncidentReport, Insights, RecurrenceReport } from '../report/schema.js';
 import { formatInZone } from '../time/zone.js';
@@ -65,7 +66,6 @@ export function computeInsights(digest: Digest, diagnosis: Diagnosis, tz: string
   });
 
   const incidentReports: IncidentReport[] = incidents.map((inc, ii) => {
-    const errs = inc.errors.map((i) => errors[i]).filter((e): e is ErrorRequest => e !== undefined);
     const causes = countBy(inc.errors, (i) => diagnosis.attribution.get(i) ?? 'unexplained').map(([id, count]) => ({ id, count }));
     const ri = memberOf.get(ii);
     const report: IncidentReport = {
@@ -73,8 +73,8 @@ export function computeInsights(digest: Digest, diagnosis: Diagnosis, tz: string
       to: formatInZone(inc.to, tz),
       durationSeconds: Math.round((inc.to - inc.from) / 1000),
       errors5xx: inc.errors.length,
-      byStatus: Object.fromEntries(countBy(errs, (e) => String(e.status))),
-      peakPerMinute: peakPerMinute(errs.map((e) => e.time)),
+      byStatus: Object.fromEntries(countBy(inc.errors, (i) => String(errors.statusAt(i)))),
+      peakPerMinute: peakPerMinute(inc.errors.map((i) => errors.timeAt(i))),
       causes,
       pattern: ri === undefined ? 'transient' : 'recurring',
       traffic: trafficContext(inc, errors, index),
@@ -123,22 +123,22 @@ export function computeInsights(digest: Digest, diagnosis: Diagnosis, tz: string
   }
 
   // crawler impact
-  const incidentOf = new Map<number, number>();
+  const incidentOf = new Int32Array(errors.length).fill(-1);
   incidents.forEach((inc, ii) => {
-    for (const i of inc.errors) incidentOf.set(i, ii);
+    for (const i of inc.errors) incidentOf[i] = ii;
   });
   const byCrawler: CrawlerImpact[] = crawlerErrors(errors).map(({ crawler, errors: idx }) => {
-    const errs = idx.map((i) => errors[i]).filter((e): e is ErrorRequest => e !== undefined);
-    const times = errs.map((e) => e.time).filter((t) => t === t);
-    const inIncidents = new Set(idx.map((i) => incidentOf.get(i)).filter((x): x is number => x !== undefined));
+    const times = idx.map((i) => errors.timeAt(i));
+    const first = minOf(times), last = maxOf(times);
+    const inIncidents = new Set(idx.map((i) => incidentOf[i] ?? -1).filter((x) => x >= 0));
     const recurring = inIncidents.size > 1 || [...inIncidents].some((ii) => incidentReports[ii]?.pattern === 'recurring');
     return {
       crawler,
-      errors5xx: errs.length,
-      byStatus: Object.fromEntries(countBy(errs, (e) => String(e.status))),
-      topPaths: countBy(errs, (e) => e.path).slice(0, TOP_PATHS).map(([path, count]) => ({ path, count })),
-      firstSeen: times.length > 0 ? formatInZone(Math.min(...times), tz) : null,
-      lastSeen: times.length > 0 ? formatInZone(Math.max(...times), tz) : null,
+      errors5xx: idx.length,
+      byStatus: Object.fromEntries(countBy(idx, (i) => String(errors.statusAt(i)))),
+      topPaths: countBy(idx, (i) => errors.pathAt(i)).slice(0, TOP_PATHS).map(([path, count]) => ({ path, count })),
+      firstSeen: first <= last ? formatInZone(first, tz) : null,
+      lastSeen: first <= last ? formatInZone(last, tz) : null,
       incidents: inIncidents.size,
       recurring,
     };

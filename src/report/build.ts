@@ -1,5 +1,7 @@
 // Diagnosis + inputs → the Report object every renderer draws from.
-import { BUCKET_MS, statusTotals, type Digest, type ErrorRequest } from '../digest/digest.js';
+import { BUCKET_MS, statusTotals, type Digest } from '../digest/digest.js';
+import type { ErrorTable } from '../digest/error-table.js';
+import type { Claim } from '../rules/types.js';
 import type { Diagnosis, DiagnosedCause } from '../diagnose/diagnose.js';
 import type { InputSummary } from '../input/ingest.js';
 import { computeInsights } from '../insights/index.js';
@@ -22,18 +24,24 @@ function iso(t: number, tz: string): string | null {
   return Number.isFinite(t) ? formatInZone(t, tz) : null;
 }
 
-function topPaths(errors: readonly ErrorRequest[], n: number): { path: string; count: number }[] {
+function topPaths(errors: ErrorTable, rows: readonly number[], n: number): { path: string; count: number }[] {
   const counts = new Map<string, number>();
-  for (const e of errors) counts.set(e.path, (counts.get(e.path) ?? 0) + 1);
+  for (const i of rows) {
+    const path = errors.pathAt(i);
+    counts.set(path, (counts.get(path) ?? 0) + 1);
+  }
   return [...counts.entries()]
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .slice(0, n)
     .map(([path, count]) => ({ path, count }));
 }
 
-function byStatus(errors: readonly ErrorRequest[]): Record<string, number> {
+function byStatus(errors: ErrorTable, rows: readonly number[]): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const e of errors) out[e.status] = (out[e.status] ?? 0) + 1;
+  for (const i of rows) {
+    const st = errors.statusAt(i);
+    out[st] = (out[st] ?? 0) + 1;
+  }
   return out;
 }
 
@@ -43,35 +51,65 @@ function signalEvidence(s: Signal, why: string, via?: string): EvidenceItem {
   return item;
 }
 
-function evidenceOf(c: DiagnosedCause, errors: readonly ErrorRequest[]): EvidenceItem[] {
+/** Shown for a 5xx whose line is neither held in memory nor found again in its file (stdin past RAW_BUDGET). */
+const LINE_NOT_KEPT = '(line not kept: stdin 5xx past the first 4 MiB of them are not held in memory)';
+
+/** The claim whose joined request is shown first: the first that joined a line; for a line not held (stdin), the first held one. */
+function shownClaim(c: DiagnosedCause, errors: ErrorTable): Claim | undefined {
+  let first: Claim | undefined;
+  for (const cl of c.claims) {
+    if (cl.evidence === undefined) continue;
+    if (errors.hasRaw(cl.error)) return cl;
+    first ??= cl;
+  }
+  return first;
+}
+
+/**
+ * The 5xx whose lines a report of these causes shows: their lines must be at hand (read again from the
+ * files, see input/reread.ts) before buildReport, which does no I/O.
+ */
+export function evidenceRows(diagnosis: Diagnosis, top?: number): number[] {
+  const rows = new Set<number>();
+  for (const c of diagnosis.causes.slice(0, top ?? diagnosis.causes.length)) {
+    const joined = c.claims.find((cl) => cl.evidence !== undefined);
+    if (joined) rows.add(joined.error);
+    else if (c.errors.length > 0) rows.add(c.errors[0] ?? 0);
+  }
+  return [...rows];
+}
+
+function failedRequest(errors: ErrorTable, i: number): EvidenceItem | undefined {
+  if (!(i >= 0 && i < errors.length)) return undefined;
+  return { file: errors.sourceAt(i), line: errors.lineAt(i), text: errors.rawOf(i) ?? LINE_NOT_KEPT, why: 'the failed request' };
+}
+
+function evidenceOf(c: DiagnosedCause, errors: ErrorTable): EvidenceItem[] {
   const out: EvidenceItem[] = [];
   const seen = new Set<string>();
-  const push = (item: EvidenceItem): void => {
+  const push = (item: EvidenceItem | undefined): void => {
+    if (!item) return;
     const key = `${item.file}:${item.line}`;
     if (seen.has(key) || out.length >= MAX_EVIDENCE) return;
     seen.add(key);
     out.push(item);
   };
   // one joined request first: the 5xx itself and the line that explains it
-  const joined = c.claims.find((cl) => cl.evidence !== undefined);
+  const joined = shownClaim(c, errors);
   if (joined) {
-    const e = errors[joined.error];
-    if (e) push({ file: e.source, line: e.line, text: e.raw, why: 'the failed request' });
+    push(failedRequest(errors, joined.error));
     if (joined.evidence) push(signalEvidence(joined.evidence, joined.why, joined.via));
   }
   for (const s of c.finding.evidence) push(signalEvidence(s, 'supporting signal'));
   for (const cl of c.claims) if (cl.evidence) push(signalEvidence(cl.evidence, cl.why, cl.via));
-  if (out.length === 0 && c.errors.length > 0) {
-    const e = errors[c.errors[0] ?? 0];
-    if (e) push({ file: e.source, line: e.line, text: e.raw, why: 'the failed request' });
-  }
+  if (out.length === 0 && c.errors.length > 0) push(failedRequest(errors, c.errors[0] ?? 0));
   return out;
 }
 
 function upstreamsOf(c: DiagnosedCause, diagnosis: Diagnosis): string[] {
   const set = new Set<string>(c.finding.upstreams ?? []);
   for (const i of c.errors.slice(0, 1000)) {
-    const e = diagnosis.ctx.errors[i];
+    const e = diagnosis.ctx.errors.at(i);
     const u = e ? diagnosis.ctx.upstreamOf(e) : undefined;
     if (u) set.add(u);
   }
@@ -82,7 +120,7 @@ function upstreamsOf(c: DiagnosedCause, diagnosis: Diagnosis): string[] {
 function hostsOf(c: DiagnosedCause, diagnosis: Diagnosis): CauseReport['hosts'] {
   const counts = new Map<string, number>();
   for (const i of c.errors) {
-    const h = diagnosis.ctx.errors[i]?.host;
+    const h = diagnosis.ctx.errors.hostAt(i);
     if (h !== undefined) counts.set(h, (counts.get(h) ?? 0) + 1);
   }
   const fromSignal = (s: Signal | undefined): void => {
@@ -103,9 +141,13 @@ function hostsReport(causes: readonly CauseReport[], diagnosis: Diagnosis): Host
     if (!h) byHost.set(host, (h = { host, errors5xx: 0, unexplained: 0, causes: [] }));
     return h;
   };
-  for (const e of diagnosis.ctx.errors) if (e.host !== undefined) entry(e.host).errors5xx++;
+  const errors = diagnosis.ctx.errors;
+  for (let i = 0; i < errors.length; i++) {
+    const h = errors.hostAt(i);
+    if (h !== undefined) entry(h).errors5xx++;
+  }
   for (const i of diagnosis.unexplained) {
-    const h = diagnosis.ctx.errors[i]?.host;
+    const h = errors.hostAt(i);
     if (h !== undefined) entry(h).unexplained++;
   }
   for (const c of causes) for (const h of c.hosts) entry(h.host).causes.push({ id: c.id, requests: h.requests });
@@ -114,7 +156,8 @@ function hostsReport(causes: readonly CauseReport[], diagnosis: Diagnosis): Host
 }
 
 function causeReport(c: DiagnosedCause, rank: number, diagnosis: Diagnosis, tz: string): CauseReport {
-  const errs = c.errors.map((i) => diagnosis.ctx.errors[i]).filter((e): e is ErrorRequest => e !== undefined);
+  const errors = diagnosis.ctx.errors;
+  const rows = c.errors.filter((i) => i >= 0 && i < errors.length);
   const summary = c.finding.note ? `${c.rule.fix.summary} ${c.finding.note}` : c.rule.fix.summary;
   const report: CauseReport = {
     rank,
@@ -123,8 +166,8 @@ function causeReport(c: DiagnosedCause, rank: number, diagnosis: Diagnosis, tz: 
     layer: c.rule.layer,
     confidence: c.confidence,
     score: c.score,
-    affectedRequests: errs.length,
-    byStatus: byStatus(errs),
+    affectedRequests: rows.length,
+    byStatus: byStatus(errors, rows),
     firstSeen: iso(c.firstSeen, tz),
     lastSeen: iso(c.lastSeen, tz),
     episodes: c.episodes.map((ep) => ({
@@ -133,7 +176,7 @@ function causeReport(c: DiagnosedCause, rank: number, diagnosis: Diagnosis, tz: 
       requests: ep.requests,
       peakPerMinute: ep.peakPerMinute,
     })),
-    topPaths: topPaths(errs, TOP_PATHS),
+    topPaths: topPaths(errors, rows, TOP_PATHS),
     upstreams: upstreamsOf(c, diagnosis),
     hosts: hostsOf(c, diagnosis),
     culprits: c.finding.culprits ?? [],
@@ -194,12 +237,13 @@ function timeline(digest: Digest, diagnosis: Diagnosis, tz: string): { rows: Rep
       if (row) row.errors5xx += counts[r] ?? 0;
     }
   }
-  diagnosis.ctx.errors.forEach((e, i) => {
-    const row = rows[Math.floor((e.time - start) / step)];
-    if (!row) return;
+  const errors = diagnosis.ctx.errors;
+  for (let i = 0; i < errors.length; i++) {
+    const row = rows[Math.floor((errors.timeAt(i) - start) / step)];
+    if (!row) continue;
     const cause = diagnosis.attribution.get(i) ?? 'unexplained';
     row.byCause[cause] = (row.byCause[cause] ?? 0) + 1;
-  });
+  }
   return { rows: rows.map((r) => ({ t: formatInZone(r.t, tz), requests: r.requests, errors5xx: r.errors5xx, byCause: r.byCause })), step };
 }
 
@@ -228,9 +272,6 @@ export function buildReport(
   const totals = statusTotals(digest);
   const errors5xx = Object.entries(totals.byStatus).reduce((n, [k, v]) => (is5xxKey(k) ? n + v : n), 0);
   const causes = diagnosis.causes.slice(0, opts.top ?? diagnosis.causes.length);
-  const unexplained = diagnosis.unexplained
-    .map((i) => diagnosis.ctx.errors[i])
-    .filter((e): e is ErrorRequest => e !== undefined);
   let from = Infinity, to = -Infinity;
   for (const s of inputs) {
     if (s.from < from) from = s.from;
@@ -257,7 +298,11 @@ export function buildReport(
       hiddenUpstreamFailures: digest.hiddenUpstreamFailures,
     },
     causes: causeReports,
-    unexplained: { count: unexplained.length, byStatus: byStatus(unexplained), topPaths: topPaths(unexplained, TOP_PATHS) },
+    unexplained: {
+      count: diagnosis.unexplained.length,
+      byStatus: byStatus(diagnosis.ctx.errors, diagnosis.unexplained),
+      topPaths: topPaths(diagnosis.ctx.errors, diagnosis.unexplained, TOP_PATHS),
+    },
     statusMeanings: statuses.map((status) => ({ status, meaning: statusMeaning(status) })),
     timeline: line.rows,
     timelineStepSeconds: line.step / 1000,

@@ -8,6 +8,7 @@ import type { FixDirective } from '../report/schema.js';
 import type { Signal } from '../signals/types.js';
 import { duration, isRequestScoped } from './lib-app.js';
 import type { Claim, Finding, Rule } from './types.js';
+import { maxOf, upperMedian } from '../numbers.js';
 
 /** $upstream_status = $status, no error line (§5.25: 0.4). */
 const UPSTREAM_SHAPE = 0.4;
@@ -58,11 +59,6 @@ function directivesFor(variant: string): FixDirective[] {
   return LOGGING;
 }
 
-function median(xs: number[]): number | undefined {
-  if (xs.length === 0) return undefined;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 /** True when a web-server error log covers this moment (so its silence means something). */
 function errorLogCovers(ctx: DiagnoseContext, t: number): boolean {
@@ -119,24 +115,33 @@ export const rule: Rule = {
     const noErrorLog = !ctx.has('nginx-error') && !ctx.has('apache-error');
     const out: Finding[] = [];
     for (const [variant, claims] of byVariant) {
-      const errs = claims.map((c) => ctx.errors[c.error]).filter((e): e is ErrorRequest => e !== undefined);
-      const times = errs.map((e) => {
+      // one pass over the claimed 5xx, keeping only what the note needs (a list of them would be all 5xx)
+      const times: number[] = [];
+      const upstreamSet = new Set<string>();
+      const statusSet = new Set<number>();
+      for (const c of claims) {
+        const e = ctx.errors.at(c.error);
+        if (!e) continue;
         const urt = e.upstreamResponseTime?.[e.upstreamResponseTime.length - 1];
-        return typeof urt === 'number' ? urt : e.requestTime;
-      }).filter((x): x is number => x !== undefined);
-      const med = median(times);
-      const first = errs[0]?.time ?? NaN;
-      const last = errs[errs.length - 1]?.time ?? NaN;
-      const upstreams = [...new Set(errs.map((e) => ctx.upstreamOf(e)).filter((u): u is string => u !== undefined))];
-      const statuses = [...new Set(errs.map((e) => e.status))].sort().join('/');
+        const t = typeof urt === 'number' ? urt : e.requestTime;
+        if (t !== undefined) times.push(t);
+        const u = ctx.upstreamOf(e);
+        if (u !== undefined) upstreamSet.add(u);
+        statusSet.add(e.status);
+      }
+      const med = upperMedian(times);
+      const first = ctx.errors.timeAt(claims[0]?.error ?? -1);
+      const last = ctx.errors.timeAt(claims[claims.length - 1]?.error ?? -1);
+      const upstreams = [...upstreamSet];
+      const statuses = [...statusSet].sort().join('/');
       const shape = claims.some((c) => c.confidence === UPSTREAM_SHAPE) ? 'answered by the backend' : 'with no web-server error line';
-      let note = `${errs.length} × ${statuses} ${shape}${upstreams.length > 0 ? ` (${upstreams.slice(0, 2).join(', ')})` : ''}`;
+      let note = `${claims.length} × ${statuses} ${shape}${upstreams.length > 0 ? ` (${upstreams.slice(0, 2).join(', ')})` : ''}`;
       if (med !== undefined) note += `, median ${med.toFixed(3)} s`;
-      if (errs.length > 1 && last > first) note += `, over ${duration(last - first)}`;
+      if (claims.length > 1 && last > first) note += `, over ${duration(last - first)}`;
       note += '; no log line explains them.';
       if (variant === 'maintenance' && med !== undefined && med < 0.5) note += ' Fast 503s from the app are typical of a maintenance mode.';
 
-      const best = Math.max(...claims.map((c) => c.confidence));
+      const best = maxOf(claims.map((c) => c.confidence));
       const finding: Finding = {
         cause: 'backend-5xx',
         confidence: best,

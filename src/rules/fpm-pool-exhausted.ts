@@ -62,7 +62,7 @@ function episodeClaims(ctx: DiagnoseContext, ep: SaturationEpisode): { claims: C
   const evidenceOf = ep.signals.find((s) => s.sig === 'F-MAXCHILD') ?? ep.signals[0];
   const claims: Claim[] = [];
   for (const x of ep.errors) {
-    const e = ctx.errors[x.error];
+    const e = ctx.errors.at(x.error);
     if (!e) continue;
     const penalty = poolPenalty(ctx, ep.pool, x.evidence?.keys.upstreamKey ?? ctx.upstreamOf(e));
     if (penalty === undefined) continue;
@@ -94,7 +94,7 @@ function staticPoolClaims(ctx: DiagnoseContext, covered: Set<number>): { claims:
     const first = timeouts[k] as { i: number; s: Signal };
     while (j + 1 < timeouts.length && (timeouts[j + 1] as { s: Signal }).s.time - first.s.time <= 60_000) j++;
     const burst = timeouts.slice(k, j + 1);
-    const paths = new Set(burst.map((b) => ctx.errors[b.i]?.path));
+    const paths = new Set(burst.map((b) => ctx.errors.at(b.i)?.path));
     const last = burst[burst.length - 1] as { s: Signal };
     const piled = slow.filter((s) => s.time >= first.s.time - 120_000 && s.time <= last.s.time);
     if (burst.length >= 5 && paths.size >= 3 && piled.length >= 5) {
@@ -154,7 +154,7 @@ export const rule: Rule = {
     const maxChildren = dominant(ctx.bySig('F-MAXCHILD').map((s) => /max_children=(\d+)/.exec(s.keys.detail ?? '')?.[1]).filter((x): x is string => x !== undefined))?.value;
     const perMinute = new Map<number, number>();
     for (const c of merged) {
-      const e = ctx.errors[c.error];
+      const e = ctx.errors.at(c.error);
       if (e) perMinute.set(Math.floor(endOf(e) / 60_000), (perMinute.get(Math.floor(endOf(e) / 60_000)) ?? 0) + 1);
     }
     const peak = Math.max(0, ...perMinute.values());

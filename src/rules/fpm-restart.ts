@@ -61,7 +61,7 @@ export const rule: Rule = {
       }
       for (const i of ctx.errorsBetween(w.from, w.to)) {
         if (used.has(i)) continue;
-        const e = ctx.errors[i];
+        const e = ctx.errors.at(i);
         if (!e) continue;
         const lines = a.joined.get(i) ?? [];
         const refused = lines.find(isRefusedConnect);
@@ -77,7 +77,7 @@ export const rule: Rule = {
       // a queued request that timed out while the pool was being replaced
       if (w.variant === 'reload' || w.variant === 'restart') {
         for (const i of ctx.errorsBetween(w.from, w.to + 5 * 60_000)) {
-          const e = ctx.errors[i];
+          const e = ctx.errors.at(i);
           if (!e || e.status !== 504 || used.has(i)) continue;
           const [lo, hi] = ctx.requestSpan(e);
           if (lo > w.to || hi < w.from) continue;
@@ -88,7 +88,7 @@ export const rule: Rule = {
     }
     const merged = mergeClaims(claims);
     const withClaims = a.restarts.filter((w) => merged.some((c) => {
-      const e = ctx.errors[c.error];
+      const e = ctx.errors.at(c.error);
       return e !== undefined && endOf(e) >= w.from - 60_000 && endOf(e) <= w.to + 5 * 60_000;
     }));
     const windows = withClaims.length > 0 ? withClaims : a.restarts;

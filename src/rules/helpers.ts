@@ -32,7 +32,7 @@ export function claimSameRequest(
     if (prev && Math.abs(prev.time - s.time) <= 5000 && (prev.sig !== s.sig || prev.keys.upstreamKey !== s.keys.upstreamKey)) continue;
     // one 5xx per line: a client repeating a request in the same second gets its lines paired in turn
     const i = ctx.sameRequestCandidates(s).find((c) => {
-      const e = ctx.errors[c];
+      const e = ctx.errors.at(c);
       return !seen.has(c) && e !== undefined && (!opts.statuses || opts.statuses.includes(e.status));
     });
     if (i === undefined) {

@@ -95,7 +95,7 @@ export function claimByTime(ctx: DiagnoseContext, signals: readonly Signal[], op
       let best = -1;
       let bestDist = Infinity;
       for (const i of cands[k] ?? []) {
-        const e = ctx.errors[i];
+        const e = ctx.errors.at(i);
         if (!e || taken.has(i)) continue;
         const d = Math.abs(e.time - s.time);
         if (d < bestDist) {
@@ -154,7 +154,7 @@ export function joinSignals(
       i = nextSameRequest(ctx, s, seen);
       if (i === undefined) continue;
     }
-    const e = ctx.errors[i];
+    const e = ctx.errors.at(i);
     const confidence = e ? opts.sameRequest(s, e) : 0;
     if (!e || confidence <= 0) continue;
     seen.add(i);
@@ -167,7 +167,7 @@ export function joinSignals(
   const rest: Signal[] = [];
   for (const s of unscoped) {
     const i = apacheCompanion(ctx, s);
-    const e = i === undefined ? undefined : ctx.errors[i];
+    const e = i === undefined ? undefined : ctx.errors.at(i);
     const confidence = e ? opts.sameRequest(s, e) - COMPANION_PENALTY : 0;
     if (i === undefined || !e || confidence <= 0 || seen.has(i)) {
       rest.push(s);
@@ -197,7 +197,7 @@ function nextSameRequest(ctx: DiagnoseContext, s: Signal, seen: ReadonlySet<numb
   let best: number | undefined;
   let bestDist = Infinity;
   for (const i of ctx.errorsBetween(s.time, s.time + longestRun(ctx), (e, k) => !seen.has(k) && e.request === request && e.client === client)) {
-    const e = ctx.errors[i];
+    const e = ctx.errors.at(i);
     if (!e) continue;
     const [lo, hi] = ctx.requestSpan(e);
     if (s.time < lo || s.time > hi) continue;

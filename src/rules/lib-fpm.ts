@@ -81,12 +81,11 @@ export function mb(bytes: number): string {
 
 /** Keeps the highest claim per 5xx. */
 export function mergeClaims(claims: readonly Claim[]): Claim[] {
-  const best = new Map<number, Claim>();
-  for (const c of claims) {
-    const cur = best.get(c.error);
-    if (!cur || c.confidence > cur.confidence) best.set(c.error, c);
-  }
-  return [...best.values()].sort((a, b) => a.error - b.error);
+  // by 5xx, strongest first; the sort is stable, so of equal claims the first given stays first and wins
+  const sorted = [...claims].sort((a, b) => a.error - b.error || b.confidence - a.confidence);
+  const out: Claim[] = [];
+  for (const c of sorted) if (out.length === 0 || (out[out.length - 1] as Claim).error !== c.error) out.push(c);
+  return out;
 }
 
 export function claim(error: number, confidence: number, why: JoinKind, evidence?: Signal, via?: string): Claim {
@@ -311,18 +310,6 @@ const APACHE_CLIENT_PORT = /\[(?:client|remote) [^\]]{0,64}?:(\d{1,5})\]/;
  * AH02454 before AH01079) and the groups are then assigned in time order to distinct 5xx.
  */
 function joinRequests(ctx: DiagnoseContext, a: FpmAnalysis): void {
-  const byRequest = new Map<string, number[]>();
-  const byClient = new Map<string, number[]>();
-  ctx.errors.forEach((e, i) => {
-    const ck = clientKey(e.client);
-    const k = `${ck} ${e.request}`;
-    let l = byRequest.get(k);
-    if (!l) byRequest.set(k, (l = []));
-    l.push(i);
-    let c = byClient.get(ck);
-    if (!c) byClient.set(ck, (c = []));
-    c.push(i);
-  });
   interface Group { time: number; signals: Signal[]; apache: boolean; client: string; request?: string; thread?: string }
   const open = new Map<string, Group>();
   const groups: Group[] = [];
@@ -364,14 +351,14 @@ function joinRequests(ctx: DiagnoseContext, a: FpmAnalysis): void {
   }
   const taken = new Set<number>();
   for (const g of groups) {
-    const cands = g.request !== undefined ? byRequest.get(`${g.client} ${g.request}`) : g.apache ? byClient.get(g.client) : undefined;
-    if (!cands) continue;
+    if (g.request === undefined && !g.apache) continue;
+    const cands = ctx.requestRows(g.client, g.request);
     let best: number | undefined;
     let bestD = Infinity;
     let shared: number | undefined;
     let sharedD = Infinity;
     for (const i of cands) {
-      const e = ctx.errors[i];
+      const e = ctx.errors.at(i);
       if (!e) continue;
       const [lo, hi] = ctx.requestSpan(e);
       if (g.time < lo || g.time > hi) continue;
@@ -691,7 +678,7 @@ function pairDeaths(ctx: DiagnoseContext, a: FpmAnalysis): void {
       if (taken.has(v.error)) continue;
       const dt = Math.abs(v.time - d.time);
       if (dt > W_CLOSE_MS + 1) continue;
-      const e = ctx.errors[v.error];
+      const e = ctx.errors.at(v.error);
       if (!e) continue;
       const penalty = poolPenalty(ctx, d.pool, v.upstream);
       if (penalty === undefined) continue;
@@ -724,7 +711,7 @@ export function deathClaims(ctx: DiagnoseContext, deaths: readonly Death[]): Cla
   const out: Claim[] = [];
   for (const d of deaths) {
     if (!d.victim || d.victimConfidence === undefined) continue;
-    const e = ctx.errors[d.victim.error];
+    const e = ctx.errors.at(d.victim.error);
     if (!e) continue;
     const via = `${symptomOf(d.victim.close)} ← ${d.label}`;
     out.push(claim(d.victim.error, d.victimConfidence, d.victimWhy ?? 'same time window', d.kernel ?? d.fault ?? d.terminate ?? d.exit ?? d.victim.close, via));
@@ -755,7 +742,7 @@ export function claimPhpMessages(
   for (const s of signals) {
     if (s.keys.client && (s.family === 'nginx-error' || s.family === 'apache-error')) {
       const i = a.requestOf.get(s);
-      const e = i === undefined ? undefined : ctx.errors[i];
+      const e = i === undefined ? undefined : ctx.errors.at(i);
       if (i === undefined || !e) {
         hidden.push(s);
         continue;
@@ -779,7 +766,7 @@ export function claimPhpMessages(
     if (cands.length > 1 && s.keys.file) {
       const file = s.keys.file;
       const byPath = cands.filter((i) => {
-        const p = ctx.errors[i]?.path;
+        const p = ctx.errors.at(i)?.path;
         return p !== undefined && p.length > 1 && file.endsWith(p);
       });
       if (byPath.length === 1) chosen = byPath;
@@ -831,7 +818,7 @@ export function saturationEpisodes(ctx: DiagnoseContext): SaturationEpisode[] {
   );
   // what each 5xx looks like, to extend episodes by the matching ones only
   const kindOf = (i: number): { kind: 'backlog' | 'timeout' | 'no-line'; evidence?: Signal } | undefined => {
-    const e = ctx.errors[i];
+    const e = ctx.errors.at(i);
     if (!e) return undefined;
     const lines = a.joined.get(i) ?? [];
     const backlog = lines.find(isBacklogFull);
@@ -881,7 +868,7 @@ export function saturationEpisodes(ctx: DiagnoseContext): SaturationEpisode[] {
       // a queued request fails up to its timeout later: take 5xx whose span overlaps the active period
       for (const i of ctx.errorsBetween(ep.from, limit + 5 * 60 * SEC)) {
         if (used.has(i)) continue;
-        const e = ctx.errors[i];
+        const e = ctx.errors.at(i);
         if (!e) continue;
         const [lo] = ctx.requestSpan(e);
         if (lo > limit) continue;

@@ -58,7 +58,7 @@ export class RequestJoiner {
     if (connKey !== undefined) {
       const prev = this.byConnection.get(connKey);
       if (prev !== undefined) {
-        const e = this.ctx.errors[prev.error];
+        const e = this.ctx.errors.at(prev.error);
         // one request tried on several servers of a group logs a line per server; the same connection
         // repeating the same failure on the same server is the next request (keepalive), not a copy
         const otherServer = prev.upstream !== s.keys.upstreamKey;
@@ -71,7 +71,7 @@ export class RequestJoiner {
       return { error, exact };
     };
     const direct = this.ctx.sameRequest(s);
-    if (s.time !== s.time) return direct !== undefined && !this.taken.has(direct) && ok(this.ctx.errors[direct]) ? record(direct, true) : undefined;
+    if (s.time !== s.time) return direct !== undefined && !this.taken.has(direct) && ok(this.ctx.errors.at(direct)) ? record(direct, true) : undefined;
     const client = clientKey(s.keys.client);
     const req = s.keys.request;
     const cands = new Set(this.ctx.errorsBetween(s.time - JOIN_SEARCH_MS, s.time + JOIN_SEARCH_MS));
@@ -79,7 +79,7 @@ export class RequestJoiner {
     let best: { i: number; exact: boolean; d: number } | undefined;
     for (const i of cands) {
       if (this.taken.has(i)) continue;
-      const e = this.ctx.errors[i];
+      const e = this.ctx.errors.at(i);
       if (!e || !ok(e)) continue;
       const [lo, hi] = this.ctx.requestSpan(e);
       if (s.time < lo || s.time > hi) continue;
@@ -466,7 +466,7 @@ export function noLiveBursts(ctx: DiagnoseContext): NoLiveBurst[] {
       let best: number | undefined;
       let bestD = Infinity;
       for (const i of ctx.errorsBetween(s.time - SLACK_MS, s.time + SLACK_MS)) {
-        const e = ctx.errors[i];
+        const e = ctx.errors.at(i);
         if (!e || e.status !== 503) continue;
         const d = Math.abs(e.time - s.time);
         if (d < bestD && !taken.has(i)) {

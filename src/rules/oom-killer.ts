@@ -85,7 +85,7 @@ function masterFindings(ctx: DiagnoseContext): Finding[] {
     let end = back ? back.time + 3 * SEC : kill.time + OUTAGE_GAP_MS;
     const via = `connect refused ← FPM master ${kill.keys.pid} OOM-killed`;
     for (const i of ctx.errorsBetween(kill.time - 2 * SEC, kill.time + OUTAGE_MAX_MS)) {
-      const e = ctx.errors[i];
+      const e = ctx.errors.at(i);
       if (!e || e.status < 500) continue;
       if (e.time > end) break;
       const lines = a.joined.get(i) ?? [];

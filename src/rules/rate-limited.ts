@@ -33,7 +33,7 @@ export const rule: Rule = {
     if (signals.length === 0) return [];
     const { claims } = claimScoped(ctx, signals, CONFIDENCE, { statuses: STATUSES });
     const zones = topValues(signals.map((s) => s.keys.detail));
-    const joined = claims.map((c) => ctx.errors[c.error]).filter((e): e is ErrorRequest => e !== undefined);
+    const joined = claims.map((c) => ctx.errors.at(c.error)).filter((e): e is ErrorRequest => e !== undefined);
     const clients = topValues(joined.length > 0 ? joined.map((e) => e.client) : signals.map((s) => s.keys.client));
     const agents = topValues(joined.map((e) => e.userAgent), 2);
     const isConn = signals.filter((s) => s.keys.variant === 'conn').length > signals.length / 2;

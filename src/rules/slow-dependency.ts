@@ -141,7 +141,7 @@ export const rule: Rule = {
         const want = s.time - lag * SEC;
         let best = Infinity;
         for (const i of cands) {
-          const e = ctx.errors[i];
+          const e = ctx.errors.at(i);
           const st = e ? startOf(e) : undefined;
           if (st === undefined) continue;
           const d = Math.abs(st - want);
@@ -152,7 +152,7 @@ export const rule: Rule = {
         }
         conf = SAME_START;
       }
-      if (chosen === undefined && (lag === undefined || cands.every((i) => ctx.errors[i]?.requestTime === undefined))) {
+      if (chosen === undefined && (lag === undefined || cands.every((i) => ctx.errors.at(i)?.requestTime === undefined))) {
         chosen = cands[0];
         conf = cands.length === 1 ? IN_SPAN_SINGLE : IN_SPAN_SEVERAL;
       }

@@ -29,6 +29,7 @@ import {
   type ConnectFailure,
 } from './lib-web.js';
 import type { Claim, Finding, Rule } from './types.js';
+import { maxOf, minOf } from '../numbers.js';
 
 const CONFIDENCE = WEB_CONFIDENCE['upstream-down'] ?? 0.9;
 /** AH01079 whose AH00957/AH02454 partner was not found: a connect failed, the reason was not logged. */
@@ -201,8 +202,8 @@ export const rule: Rule = {
       }
       const allClaims = [...claims, ...mine.filter((c) => !claims.some((x) => x.error === c.error))];
       const times = list.map((f) => f.signal.time).filter((t) => t === t);
-      const from = Math.min(...times);
-      const to = Math.max(...times);
+      const from = minOf(times);
+      const to = maxOf(times);
       const info = variantOf(ctx, list, from, to);
       const signals = [...new Set(list.flatMap((f) => [f.signal, f.errnoSignal]))];
       const server = serverOf(signals);

@@ -34,7 +34,7 @@ function isHttpBackend(close: Signal | undefined): boolean {
 }
 
 function row(ctx: DiagnoseContext, v: Victim): { confidence: number; variant: string } {
-  const e = ctx.errors[v.error];
+  const e = ctx.errors.at(v.error);
   const urt = e ? upstreamSeconds(e) : undefined;
   // nginx replays idempotent requests on a fresh connection by itself, so a race that reaches the client is
   // mostly POST/PATCH, and it fails at once on a reused connection

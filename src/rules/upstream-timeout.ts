@@ -103,15 +103,21 @@ export const rule: Rule = {
     if (claims.length === 0) return [];
 
     const variant = dominant(used.map((s) => s.keys.variant ?? (s.sig === 'N-TIMEOUT' ? 'read' : 'timeout')))?.value ?? 'read';
-    const durations = claims.map((c) => ctx.errors[c.error]).filter((e): e is ErrorRequest => e !== undefined).map((e) => upstreamSeconds(e) ?? e.requestTime).filter((n): n is number => n !== undefined);
+    const durations: number[] = [];
+    for (const c of claims) {
+      const e = ctx.errors.at(c.error);
+      const d = e ? (upstreamSeconds(e) ?? e.requestTime) : undefined;
+      if (d !== undefined) durations.push(d);
+    }
     const typical = dominant(durations.map((d) => Math.round(d)))?.value;
     // slow-log stacks of PHP code (cpu class) overlapping these requests name the code that was slow
-    const claimed = new Set(claims.map((c) => c.error));
+    const claimed = new Uint8Array(ctx.errors.length);
+    for (const c of claims) claimed[c.error] = 1;
     const cpu = ctx.bySig('S-ENTRY').filter(
       (s) =>
         (s.keys.variant ?? 'cpu') === 'cpu' &&
         ctx.errorsBetween(s.time, s.time + 10 * 60_000, (e, i) => {
-          if (!claimed.has(i)) return false;
+          if (claimed[i] !== 1) return false;
           const [lo, hi] = ctx.requestSpan(e);
           return s.time >= lo && s.time <= hi;
         }).length > 0,

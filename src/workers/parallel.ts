@@ -10,7 +10,7 @@
 // (which may be multi-line and span blocks), may differ: its whole input is then read again on one thread.
 import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { accessCounter, createDigest, type Digest, type ErrorRequest, mergeInto, mergePackedInto, normalize, type PackedDigest } from '../digest/digest.js';
+import { accessCounter, createDigest, type Digest, mergeInto, mergePackedInto, normalize, type PackedDigest } from '../digest/digest.js';
 import type { FormatId } from '../formats/types.js';
 import { addTruncationNotice, describeReadError, emptySummary, type InputSummary, sniffInput } from '../input/ingest.js';
 import { openInput } from '../input/open.js';
@@ -73,7 +73,7 @@ type Task = ToWorker;
 type Answer =
   | { type: 'file'; input: number; summary: InputSummary; digest: Digest | PackedDigest }
   | { type: 'block'; report: BlockReport; digest: PackedDigest }
-  | { type: 'local-block'; report: BlockReport; errors: ErrorRequest[] };
+  | { type: 'local-block'; report: BlockReport; rows: RowRange };
 
 function isPacked(d: Digest | PackedDigest): d is PackedDigest {
   return d.buckets instanceof Float64Array;
@@ -204,10 +204,16 @@ interface BlockRead {
   openError?: unknown;
 }
 
+/** Rows [from, to) of an input digest's 5xx table. */
+interface RowRange {
+  from: number;
+  to: number;
+}
+
 interface BlockDone {
   report: BlockReport;
-  /** the block's errors, already in the input's digest: their lines are shifted once all blocks are in */
-  errors: ErrorRequest[];
+  /** the block's 5xx rows in the input's digest: their line numbers are shifted once all blocks are in */
+  rows: RowRange;
 }
 
 /** One summary for an input read in blocks, as ingestSource would have written it; block b starts after line offsets[b]. */
@@ -269,20 +275,20 @@ export async function readParallel(sources: readonly Source[], opts: ParallelOpt
   };
   const summaries = new Map<number, InputSummary>();
   const blocks = new Map<number, BlockDone[]>();
-  const blockDone = (report: BlockReport, errors: ErrorRequest[]): void => {
+  const blockDone = (report: BlockReport, rows: RowRange): void => {
     let list = blocks.get(report.input);
     if (!list) {
       list = [];
       blocks.set(report.input, list);
     }
-    list.push({ report, errors });
+    list.push({ report, rows });
   };
 
   const runLocal = async (msg: Task): Promise<Answer> => {
     if (msg.type === 'file') return { type: 'file', input: msg.input, ...(await readFile(msg.src, taskOpts)) };
     const data = Buffer.from(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength);
     const r = await readBlock(msg.input, msg.block, msg.src, data, msg.sniffed, taskOpts, targetOf(msg.input));
-    return { type: 'local-block', report: r.report, errors: r.errors };
+    return { type: 'local-block', report: r.report, rows: r.rows };
   };
   const pool = new Pool(threads - 1, taskOpts, runLocal, (a) => {
     if (a.type === 'file') {
@@ -291,10 +297,13 @@ export async function readParallel(sources: readonly Source[], opts: ParallelOpt
       const p = plans[a.input];
       if (onBytes && p?.kind === 'file') onBytes(p.bytes);
     } else if (a.type === 'block') {
-      mergePackedInto(digestOf(a.report.input), a.digest);
-      blockDone(a.report, a.digest.errors);
+      // a block's rows are appended together: no other block is merged while one is
+      const d = digestOf(a.report.input);
+      const from = d.errors.length;
+      mergePackedInto(d, a.digest);
+      blockDone(a.report, { from, to: d.errors.length });
     } else {
-      blockDone(a.report, a.errors);
+      blockDone(a.report, a.rows);
     }
   });
 
@@ -388,10 +397,8 @@ export async function readParallel(sources: readonly Source[], opts: ParallelOpt
     }
     const { summary, offsets } = joinBlocks(src.path, plan.sniffed, read, done);
     inputs.push(summary);
-    done.forEach(({ errors }, b) => {
-      const off = offsets[b] ?? 0;
-      for (const e of errors) e.line += off;
-    });
+    const errors = digestOf(i).errors;
+    done.forEach(({ rows }, b) => errors.shiftLines(rows.from, rows.to, offsets[b] ?? 0));
   }
 
   // summed in input order, as one thread reading the inputs in turn would have added them

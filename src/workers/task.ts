@@ -2,7 +2,7 @@
 // one, into a digest of its own, which goes back to the coordinator at once (parallel.ts). A worker keeps
 // nothing between tasks, so its heap holds one block's garbage, never a day of per-second buckets.
 import { countFilter, timeFilter } from '../cli/read.js';
-import { accessCounter, addRecord, createDigest, type AccessCounter, type Digest, type ErrorRequest } from '../digest/digest.js';
+import { accessCounter, addRecord, createDigest, type AccessCounter, type Digest } from '../digest/digest.js';
 import type { AccessScanState } from '../formats/access-line.js';
 import type { FormatId } from '../formats/types.js';
 import { ingestSource, type IngestOptions, type InputSummary } from '../input/ingest.js';
@@ -57,8 +57,8 @@ export function readFile(src: Source, opts: TaskOptions, extra: Pick<IngestOptio
 
 /**
  * A block into a digest of its own, or into `target` (the main thread's own blocks go straight into the
- * input's digest: no digest per block to build and merge). `errors` are the block's 5xx, whose line
- * numbers the caller shifts.
+ * input's digest: no digest per block to build and merge). `rows` are the block's 5xx in the digest
+ * [from, to), whose line numbers the caller shifts.
  */
 export async function readBlock(
   input: number,
@@ -68,7 +68,7 @@ export async function readBlock(
   sniffed: FormatId,
   opts: TaskOptions,
   target?: DigestTarget,
-): Promise<{ report: BlockReport; digest: Digest; errors: ErrorRequest[] }> {
+): Promise<{ report: BlockReport; digest: Digest; rows: { from: number; to: number } }> {
   // every block starts as the file's first line does; parallel.ts checks whether that mattered
   const accessState: AccessScanState = { durationMicros: false, secondsDurations: 0 };
   const before = target?.digest.errors.length ?? 0;
@@ -76,6 +76,6 @@ export async function readBlock(
   return {
     report: { input, block, summary, endedMicros: accessState.durationMicros, secondsDurations: accessState.secondsDurations },
     digest,
-    errors: digest.errors.slice(before),
+    rows: { from: before, to: digest.errors.length },
   };
 }

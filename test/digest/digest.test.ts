@@ -34,11 +34,11 @@ describe('digest', () => {
   it('counts requests per second and status, keeps every 5xx in full and the signals', () => {
     const d = digestOf(recordsOf());
     expect(statusTotals(d)).toEqual({ requests: 5, byStatus: { 200: 3, 502: 1, 504: 1 } });
-    expect(d.errors.map((e) => [e.status, e.path, e.client])).toEqual([
+    expect([...d.errors].map((e) => [e.status, e.path, e.client])).toEqual([
       [502, '/checkout', '203.0.113.8'],
       [504, '/cart', '203.0.113.9'],
     ]);
-    expect(d.errors[1]?.upstreamStatus).toEqual([504]);
+    expect(d.errors.at(1)?.upstreamStatus).toEqual([504]);
     expect(d.hiddenUpstreamFailures).toBe(1);
     expect(d.signals.map((s) => [s.sig, s.keys.errno])).toEqual([['N-CONNECT', 11]]);
     expect([...d.buckets.values()].reduce((n, b) => n + b.bots, 0)).toBe(1);

@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addRecord, BucketTable, createDigest, merge, normalize, type Digest } from '../../src/digest/digest.js';
+import { ErrorTable } from '../../src/digest/error-table.js';
 import { formatById } from '../../src/formats/index.js';
 import type { FormatId, LogRecord } from '../../src/formats/types.js';
 
@@ -77,6 +78,7 @@ function canonical(v: unknown): unknown {
   if (v instanceof Map || v instanceof BucketTable) {
     return [...v.entries()].map(([k, x]) => [JSON.stringify(k), canonical(x)] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   }
+  if (v instanceof ErrorTable) return canonical(v.toJSON());
   if (Array.isArray(v)) return v.map(canonical);
   if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   if (v !== null && typeof v === 'object') {

@@ -56,7 +56,7 @@ describe('fpm-request-terminated', () => {
     files['error.log'] = [reset('10:02:30', '203.0.113.10', 'GET /cart HTTP/1.1'), reset('10:02:30', '203.0.113.9', CHECKOUT)];
     const { report, diagnosis } = await analyzeFiles(files, 'UTC');
     expect(affected(report, 'fpm-request-terminated')).toBe(1);
-    const credited = [...diagnosis.attribution.entries()].filter(([, id]) => id === 'fpm-request-terminated').map(([i]) => diagnosis.ctx.errors[i]?.request);
+    const credited = [...diagnosis.attribution.entries()].filter(([, id]) => id === 'fpm-request-terminated').map(([i]) => diagnosis.ctx.errors.at(i)?.request);
     expect(credited).toEqual([CHECKOUT]);
   });
 

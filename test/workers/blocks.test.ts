@@ -89,7 +89,7 @@ describe('readParallel on one thread (every input through the block path)', () =
     expect(par.inputs).toEqual(inputs);
     expect(plain(par.digest)).toEqual(plain(normalize(d)));
     // the blocks' own line numbers would start again at 1 in every block
-    const lines = new Set(par.digest.errors.filter((e) => e.source.endsWith('access.log')).map((e) => e.line));
+    const lines = new Set([...par.digest.errors].filter((e) => e.source.endsWith('access.log')).map((e) => e.line));
     expect(Math.max(...lines)).toBeGreaterThan(10_000);
   });
 });

@@ -88,7 +88,9 @@ export async function runAnalyze(argv: Record<string, unknown>): Promise<number>
   if (nothingRead && inputs.length > 0) warn('nothing could be read');
 
   if (saveDigest !== undefined) {
-    const { serializeDigest } = await import('../../digest/serialize.js');
+    const [{ serializeDigest }, { rereadLines }] = await Promise.all([import('../../digest/serialize.js'), import('../../input/reread.js')]);
+    // the digest file travels without the logs: every 5xx line it holds is read again now
+    await rereadLines(digest.errors, Array.from({ length: digest.errors.length }, (_, i) => i));
     const text = serializeDigest({ digest, inputs, host: host ?? null, timezoneAssumed: report.timezoneAssumed, toolVersion: toolVersion() });
     if (saveDigest === '-') {
       // stdout carries the digest (ssh host logsleuth … --save-digest=- > host.digest.json): no report there

@@ -6,7 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Argv } from 'yargs';
 import { merge, type Digest } from '../../digest/digest.js';
 import { deserializeDigest, DigestFileError, type SavedDigest } from '../../digest/serialize.js';
-import { reportDigest } from '../../follow/session.js';
+import { reportDigestWithLines } from '../../follow/session.js';
 import type { InputSummary } from '../../input/ingest.js';
 import { isValidZone } from '../../time/zone.js';
 import { EXIT_INPUT, EXIT_OK, toolVersion, warn, writeOut } from '../io.js';
@@ -78,7 +78,7 @@ export async function runMerge(argv: Record<string, unknown>): Promise<number> {
 
   let digest: Digest = first.digest;
   for (const s of saved.slice(1)) digest = merge(digest, s.digest);
-  const { report } = reportDigest(digest, inputsOf(saved), { tz, version: toolVersion(), top });
+  const { report } = await reportDigestWithLines(digest, inputsOf(saved), { tz, version: toolVersion(), top });
 
   const asJson = `${JSON.stringify(report, null, 2)}\n`;
   if (output) {

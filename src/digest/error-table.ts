@@ -1,0 +1,433 @@
+// The 5xx of a digest, kept as columns. Every 5xx is kept with every key a join needs, but as one row of
+// numbers (≈ 72 bytes) over interned strings instead of an object with its own strings and its line
+// (≈ 1.3 KB with the diagnosis's share): with a 5xx every fifty requests, that was what made memory grow
+// with the input. Rows are read back as ErrorRequest objects made on demand (`at`), which die young.
+import type { AccessRecord } from '../formats/types.js';
+
+/** A 5xx (or upstream-failed) request with every key a join needs. */
+export interface ErrorRequest {
+  time: number;
+  timeIsStart: boolean;
+  status: number;
+  client: string;
+  request: string;
+  method: string;
+  path: string;
+  vhost?: string;
+  userAgent?: string;
+  requestTime?: number;
+  upstreamAddr?: string[];
+  upstreamStatus?: (number | null)[];
+  upstreamResponseTime?: (number | null)[];
+  host?: string;
+  family: AccessRecord['family'];
+  source: string;
+  line: number;
+}
+
+/** A 5xx as saved in a digest file or posted by a worker: the row's fields and, when kept, its line. */
+export interface ErrorRow extends ErrorRequest {
+  raw?: string;
+}
+
+/** What readers of a list of 5xx need: a table, or a plain array in tests. */
+export interface ErrorList extends Iterable<ErrorRequest> {
+  readonly length: number;
+  at(i: number): ErrorRequest | undefined;
+  forEach(fn: (e: ErrorRequest, i: number) => void): void;
+}
+
+/** Characters of a 5xx's line kept as evidence: reports clip it shorter. */
+const RAW_KEPT = 512;
+/**
+ * Bytes of 5xx lines kept in memory. Evidence shows a handful of them; the ones not kept are read again
+ * from their file when a report needs them (input/reread.ts). 4 MiB holds the first ≈ 17,000 lines.
+ */
+export const RAW_BUDGET = 4 << 20;
+
+const BITS = 12;
+const CHUNK = 1 << BITS;
+const MASK = CHUNK - 1;
+
+/**
+ * A growable column in chunks of 4096 rows: growing never copies, and never holds twice the rows the way
+ * doubling an array does. Two classes, not one generic one, so that each read site stays monomorphic.
+ */
+class F64Column {
+  private chunks: Float64Array[] = [];
+  get(i: number): number {
+    return this.chunks[i >>> BITS]?.[i & MASK] ?? NaN;
+  }
+  set(i: number, v: number): void {
+    const c = i >>> BITS;
+    while (this.chunks.length <= c) this.chunks.push(new Float64Array(CHUNK));
+    (this.chunks[c] as Float64Array)[i & MASK] = v;
+  }
+  /** Row i becomes row order[i]. */
+  permute(order: Int32Array): void {
+    const next = new F64Column();
+    for (let i = 0; i < order.length; i++) next.set(i, this.get(order[i] ?? 0));
+    this.chunks = next.chunks;
+  }
+}
+
+class I32Column {
+  private chunks: Int32Array[] = [];
+  get(i: number): number {
+    return this.chunks[i >>> BITS]?.[i & MASK] ?? 0;
+  }
+  set(i: number, v: number): void {
+    const c = i >>> BITS;
+    while (this.chunks.length <= c) this.chunks.push(new Int32Array(CHUNK));
+    (this.chunks[c] as Int32Array)[i & MASK] = v;
+  }
+  /** Row i becomes row order[i]. */
+  permute(order: Int32Array): void {
+    const next = new I32Column();
+    for (let i = 0; i < order.length; i++) next.set(i, this.get(order[i] ?? 0));
+    this.chunks = next.chunks;
+  }
+}
+
+/** Strings (and upstream lists) stored once, named by their index; -1 is "none". */
+class Pool<T> {
+  readonly values: T[] = [];
+  private readonly ids = new Map<string, number>();
+  id(key: string, value: T): number {
+    let i = this.ids.get(key);
+    if (i === undefined) {
+      i = this.values.length;
+      this.values.push(value);
+      this.ids.set(key, i);
+    }
+    return i;
+  }
+  get(i: number): T | undefined {
+    return i < 0 ? undefined : this.values[i];
+  }
+}
+
+interface Upstreams {
+  addr?: string[];
+  status?: (number | null)[];
+  responseTime?: (number | null)[];
+}
+
+const FAMILIES: readonly ErrorRequest['family'][] = ['nginx-access', 'apache-access'];
+const START_FLAG = 4;
+
+function listKey(a: readonly (string | number | null)[] | undefined): string {
+  return a === undefined ? '\u0002' : a.map((x) => (x === null ? '\u0003' : String(x))).join('\u0001');
+}
+
+export class ErrorTable implements ErrorList {
+  private rows = 0;
+  private readonly times = new F64Column();
+  private readonly requestTimes = new F64Column();
+  private readonly lines = new I32Column();
+  private readonly statuses = new I32Column();
+  /** family index | START_FLAG when the time is the request's start */
+  private readonly flags = new I32Column();
+  private readonly clients = new I32Column();
+  private readonly requests = new I32Column();
+  private readonly methods = new I32Column();
+  private readonly paths = new I32Column();
+  private readonly vhosts = new I32Column();
+  private readonly agents = new I32Column();
+  private readonly hosts = new I32Column();
+  private readonly sources = new I32Column();
+  private readonly upstreams = new I32Column();
+  /** start of the row's line in `raw`, -1 when it was not kept */
+  private readonly rawStarts = new I32Column();
+  private readonly rawLengths = new I32Column();
+  private readonly strings = new Pool<string>();
+  private readonly upstreamLists = new Pool<Upstreams>();
+  private raw = Buffer.alloc(0);
+  private rawUsed = 0;
+  /** lines read again for rows whose line was not kept (see setRaw) */
+  private rawLater = new Map<number, string>();
+  private readonly rawBudget: number;
+
+  /** `rawBudget`: bytes of lines kept in memory (tests set it small) */
+  constructor(rawBudget = RAW_BUDGET) {
+    this.rawBudget = rawBudget;
+  }
+
+  get length(): number {
+    return this.rows;
+  }
+
+  private str(s: string | undefined): number {
+    return s === undefined ? -1 : this.strings.id(s, s);
+  }
+
+  private upstreamId(addr: string[] | undefined, status: (number | null)[] | undefined, responseTime: (number | null)[] | undefined): number {
+    if (addr === undefined && status === undefined && responseTime === undefined) return -1;
+    const key = `${listKey(addr)}\u0000${listKey(status)}\u0000${listKey(responseTime)}`;
+    const u: Upstreams = {};
+    if (addr !== undefined) u.addr = addr;
+    if (status !== undefined) u.status = status;
+    if (responseTime !== undefined) u.responseTime = responseTime;
+    return this.upstreamLists.id(key, u);
+  }
+
+  /** Keeps the line while the budget lasts; the row remembers where. */
+  private keepRaw(i: number, text: string | undefined): void {
+    this.rawStarts.set(i, -1);
+    if (text === undefined || text === '') {
+      this.rawLengths.set(i, 0);
+      return;
+    }
+    const t = text.length > RAW_KEPT ? text.slice(0, RAW_KEPT) : text;
+    const bytes = Buffer.byteLength(t);
+    if (this.rawUsed + bytes > this.rawBudget) return;
+    if (this.rawUsed + bytes > this.raw.length) {
+      const grown = Buffer.alloc(Math.min(this.rawBudget, Math.max(64 << 10, this.raw.length * 2, this.rawUsed + bytes)));
+      this.raw.copy(grown, 0, 0, this.rawUsed);
+      this.raw = grown;
+    }
+    this.raw.write(t, this.rawUsed, 'utf8');
+    this.rawStarts.set(i, this.rawUsed);
+    this.rawLengths.set(i, bytes);
+    this.rawUsed += bytes;
+  }
+
+  /** Adds a row; `raw` is the request's line, kept while the budget lasts. */
+  add(e: ErrorRequest, raw: string | undefined): void {
+    const i = this.rows++;
+    this.times.set(i, e.time);
+    this.requestTimes.set(i, e.requestTime ?? NaN);
+    this.lines.set(i, e.line);
+    this.statuses.set(i, e.status);
+    this.flags.set(i, Math.max(0, FAMILIES.indexOf(e.family)) | (e.timeIsStart ? START_FLAG : 0));
+    this.clients.set(i, this.str(e.client));
+    this.requests.set(i, this.str(e.request));
+    this.methods.set(i, this.str(e.method));
+    this.paths.set(i, this.str(e.path));
+    this.vhosts.set(i, this.str(e.vhost));
+    this.agents.set(i, this.str(e.userAgent));
+    this.hosts.set(i, this.str(e.host));
+    this.sources.set(i, this.str(e.source));
+    this.upstreams.set(i, this.upstreamId(e.upstreamAddr, e.upstreamStatus, e.upstreamResponseTime));
+    this.keepRaw(i, raw);
+  }
+
+  /** Adds an access record (a 5xx), as addRecord gets it. */
+  addRecord(r: AccessRecord): void {
+    this.add(
+      {
+        time: r.time, timeIsStart: r.timeIsStart, status: r.status, client: r.client, request: r.request, method: r.method,
+        path: r.path, vhost: r.vhost, userAgent: r.userAgent, requestTime: r.requestTime, upstreamAddr: r.upstreamAddr,
+        upstreamStatus: r.upstreamStatus, upstreamResponseTime: r.upstreamResponseTime, host: r.host, family: r.family,
+        source: r.origin.source, line: r.origin.line,
+      },
+      r.raw,
+    );
+  }
+
+  /** Adds a saved or posted row. */
+  addRow(e: ErrorRow): void {
+    this.add(e, e.raw);
+  }
+
+  /** Adds every row of another table (its lines too, while this table's budget lasts). */
+  append(src: ErrorTable, limit = Infinity): number {
+    let n = 0;
+    for (let i = 0; i < src.rows && this.rows < limit; i++, n++) this.add(src.row(i), src.rawOf(i));
+    return n;
+  }
+
+  timeAt(i: number): number {
+    return this.times.get(i);
+  }
+
+  /** seconds, NaN when the line had none */
+  requestTimeAt(i: number): number {
+    return this.requestTimes.get(i);
+  }
+
+  statusAt(i: number): number {
+    return this.statuses.get(i);
+  }
+
+  timeIsStartAt(i: number): boolean {
+    return (this.flags.get(i) & START_FLAG) !== 0;
+  }
+
+  clientAt(i: number): string {
+    return this.strings.get(this.clients.get(i)) ?? '';
+  }
+
+  requestAt(i: number): string {
+    return this.strings.get(this.requests.get(i)) ?? '';
+  }
+
+  /** index of the row's client string: equal strings, equal ids */
+  clientIdAt(i: number): number {
+    return this.clients.get(i);
+  }
+
+  /** index of the row's request line: equal strings, equal ids */
+  requestIdAt(i: number): number {
+    return this.requests.get(i);
+  }
+
+  hostAt(i: number): string | undefined {
+    return this.strings.get(this.hosts.get(i));
+  }
+
+  pathAt(i: number): string {
+    return this.strings.get(this.paths.get(i)) ?? '';
+  }
+
+  sourceAt(i: number): string {
+    return this.strings.get(this.sources.get(i)) ?? '';
+  }
+
+  lineAt(i: number): number {
+    return this.lines.get(i) >>> 0;
+  }
+
+  /** Shifts the line numbers of rows [from, to) (a block's rows, once the block's first line is known). */
+  shiftLines(from: number, to: number, by: number): void {
+    for (let i = from; i < to; i++) this.lines.set(i, this.lineAt(i) + by);
+  }
+
+  /** Row i as an object (a new one each call: callers may keep it). */
+  at(i: number): ErrorRequest | undefined {
+    if (!(i >= 0 && i < this.rows)) return undefined;
+    return this.row(i);
+  }
+
+  private row(i: number): ErrorRequest {
+    const flags = this.flags.get(i);
+    const e: ErrorRequest = {
+      time: this.times.get(i),
+      timeIsStart: (flags & START_FLAG) !== 0,
+      status: this.statuses.get(i),
+      client: this.strings.get(this.clients.get(i)) ?? '',
+      request: this.strings.get(this.requests.get(i)) ?? '',
+      method: this.strings.get(this.methods.get(i)) ?? '',
+      path: this.strings.get(this.paths.get(i)) ?? '',
+      family: FAMILIES[flags & 3] ?? 'nginx-access',
+      source: this.strings.get(this.sources.get(i)) ?? '',
+      line: this.lines.get(i) >>> 0,
+    };
+    const vhost = this.strings.get(this.vhosts.get(i));
+    if (vhost !== undefined) e.vhost = vhost;
+    const ua = this.strings.get(this.agents.get(i));
+    if (ua !== undefined) e.userAgent = ua;
+    const rt = this.requestTimes.get(i);
+    if (rt === rt) e.requestTime = rt;
+    const u = this.upstreamLists.get(this.upstreams.get(i));
+    if (u !== undefined) {
+      if (u.addr !== undefined) e.upstreamAddr = u.addr;
+      if (u.status !== undefined) e.upstreamStatus = u.status;
+      if (u.responseTime !== undefined) e.upstreamResponseTime = u.responseTime;
+    }
+    const host = this.strings.get(this.hosts.get(i));
+    if (host !== undefined) e.host = host;
+    return e;
+  }
+
+  /** The row's line as read (cut to 512 characters), or undefined when it was not kept and not read again. */
+  rawOf(i: number): string | undefined {
+    if (!(i >= 0 && i < this.rows)) return undefined;
+    const later = this.rawLater.get(i);
+    if (later !== undefined) return later;
+    const start = this.rawStarts.get(i);
+    if (start < 0) return undefined;
+    return this.raw.toString('utf8', start, start + this.rawLengths.get(i));
+  }
+
+  /** True when the row's line is at hand (kept, or read again). */
+  hasRaw(i: number): boolean {
+    return i >= 0 && i < this.rows && (this.rawStarts.get(i) >= 0 || this.rawLater.has(i));
+  }
+
+  /** Supplies the line of a row whose line was not kept (read again from its file). */
+  setRaw(i: number, text: string): void {
+    this.rawLater.set(i, text.length > RAW_KEPT ? text.slice(0, RAW_KEPT) : text);
+  }
+
+  /** Row i with its line, as saved or posted. */
+  rowWithRaw(i: number): ErrorRow {
+    const r: ErrorRow = this.row(i);
+    const raw = this.rawOf(i);
+    if (raw !== undefined) r.raw = raw;
+    return r;
+  }
+
+  /** JSON of a table: its rows with their lines (what a digest file holds) */
+  toJSON(): ErrorRow[] {
+    return rowsOf(this);
+  }
+
+  forEach(fn: (e: ErrorRequest, i: number) => void): void {
+    for (let i = 0; i < this.rows; i++) fn(this.row(i), i);
+  }
+
+  *[Symbol.iterator](): Iterator<ErrorRequest> {
+    for (let i = 0; i < this.rows; i++) yield this.row(i);
+  }
+
+  /** Rows from, …, to - 1 as objects. */
+  slice(from = 0, to = this.rows): ErrorRequest[] {
+    const out: ErrorRequest[] = [];
+    for (let i = Math.max(0, from); i < Math.min(to, this.rows); i++) out.push(this.row(i));
+    return out;
+  }
+
+  /** True when the rows are in order of time (a row without one last), then source, then line. */
+  private inOrder(a: number, b: number): number {
+    const ta = this.times.get(a), tb = this.times.get(b);
+    const x = ta === ta ? ta : Infinity;
+    const y = tb === tb ? tb : Infinity;
+    if (x !== y) return x - y;
+    const sa = this.sources.get(a), sb = this.sources.get(b);
+    if (sa !== sb) {
+      const p = this.strings.get(sa) ?? '', q = this.strings.get(sb) ?? '';
+      if (p !== q) return p < q ? -1 : 1;
+    }
+    return this.lineAt(a) - this.lineAt(b);
+  }
+
+  /**
+   * Puts the rows in canonical order (time, source, line), so that equal content gives equal tables
+   * whatever the reading order. Rows read from one log are usually in order already: nothing moves then.
+   */
+  sort(): void {
+    let sorted = true;
+    for (let i = 1; i < this.rows && sorted; i++) if (this.inOrder(i - 1, i) > 0) sorted = false;
+    if (sorted) return;
+    const order = new Int32Array(this.rows);
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    order.sort((a, b) => this.inOrder(a, b) || a - b);
+    // one column at a time: at most one column is held twice
+    this.times.permute(order);
+    this.requestTimes.permute(order);
+    for (const col of [this.lines, this.statuses, this.flags, this.clients, this.requests, this.methods, this.paths, this.vhosts,
+      this.agents, this.hosts, this.sources, this.upstreams, this.rawStarts, this.rawLengths]) {
+      col.permute(order);
+    }
+    if (this.rawLater.size > 0) {
+      const at = new Map<number, number>();
+      order.forEach((from, to) => at.set(from, to));
+      this.rawLater = new Map([...this.rawLater].map(([i, t]) => [at.get(i) ?? i, t]));
+    }
+  }
+}
+
+/** Rows of a list as saved in a digest file (a table's kept lines included). */
+export function rowsOf(t: ErrorTable): ErrorRow[] {
+  const out: ErrorRow[] = [];
+  for (let i = 0; i < t.length; i++) out.push(t.rowWithRaw(i));
+  return out;
+}
+
+/** A table of saved or posted rows. */
+export function tableOf(rows: readonly ErrorRow[]): ErrorTable {
+  const t = new ErrorTable();
+  for (const r of rows) t.addRow(r);
+  return t;
+}
