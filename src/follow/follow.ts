@@ -1,13 +1,16 @@
 // The live loop: read what the logs already hold, then poll the live files for new lines and re-diagnose
 // the growing digest every interval. Rotated and compressed members of a set (access.log.1, .2.gz) are
-// history: read once. Piped stdin is read as it comes while the reports go on.
-import { closeSync, openSync, readSync } from 'node:fs';
+// history: read once. Followed directories are looked at again every interval for new live files. Piped
+// stdin is read as it comes while the reports go on.
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { FormatId } from '../formats/types.js';
 import { ingestSource, type InputSummary } from '../input/ingest.js';
 import type { Source } from '../input/sources.js';
 import type { Diagnosis } from '../diagnose/diagnose.js';
 import type { Report } from '../report/schema.js';
 import { emptySummary } from '../input/ingest.js';
+import { parseRotated } from '../input/rotation.js';
+import { NewFiles } from './discover.js';
 import { Ingester } from './ingester.js';
 import { DigestSession, type Scope } from './session.js';
 import { FileTail } from './tail.js';
@@ -27,13 +30,14 @@ export interface FollowOptions {
   /** called after the history is read, then every interval, and once more when stopped (final) */
   onReport(report: Report, diagnosis: Diagnosis, final: boolean): Promise<void> | void;
   warn(message: string): void;
+  /** directories given as inputs: new live files that appear in them are followed too */
+  directories?: readonly string[];
 }
-
-const ROTATED = /(?:[.-]\d{1,8})(?:\.gz)?$|\.gz$/;
 
 /** A rotated or compressed member of a set is history: logrotate never appends to it. */
 export function isHistory(path: string): boolean {
-  if (ROTATED.test(path)) return true;
+  const name = parseRotated(path);
+  if (name.scheme !== 'live' || name.compression !== null) return true;
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');
@@ -62,6 +66,17 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** True when `path` is another name of a file one of the tails reads. */
+function heldByAny(live: readonly Live[], path: string): boolean {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    return false;
+  }
+  return live.some((l) => l.tail.holds(st));
+}
+
 interface Live {
   tail: FileTail;
   ingester: Ingester;
@@ -74,6 +89,27 @@ export async function follow(sources: readonly Source[], opts: FollowOptions, si
   const inputs: InputSummary[] = [];
   const live: Live[] = [];
   const background: Promise<void>[] = [];
+  /** a followed file was renamed since the directories were last looked at */
+  let renamed = false;
+  const startTail = (path: string): void => {
+    const ingester = new Ingester(path, { ...parse, onRecord: session.add });
+    inputs.push(ingester.summary);
+    const tail = new FileTail(path, {
+      data: (chunk) => ingester.push(chunk),
+      rotated: () => {
+        ingester.rotate();
+        renamed = true;
+      },
+      retiredData: (chunk) => ingester.pushRetired(chunk),
+      retiredEnded: () => ingester.endRetired(),
+      restarted: () => ingester.restart(),
+      problem: (message) => {
+        ingester.summary.problems.push(message);
+        opts.warn(`${path}: ${message}`);
+      },
+    });
+    live.push({ tail, ingester });
+  };
 
   for (const src of sources) {
     if (signal.aborted) break;
@@ -91,22 +127,21 @@ export async function follow(sources: readonly Source[], opts: FollowOptions, si
       for (const p of s.problems) opts.warn(`${src.path}: ${p}`);
       inputs.push(s);
     } else {
-      const ingester = new Ingester(src.path, { ...parse, onRecord: session.add });
-      inputs.push(ingester.summary);
-      const tail = new FileTail(src.path, {
-        data: (chunk) => ingester.push(chunk),
-        rotated: () => ingester.rotate(),
-        retiredData: (chunk) => ingester.pushRetired(chunk),
-        retiredEnded: () => ingester.endRetired(),
-        restarted: () => ingester.restart(),
-        problem: (message) => {
-          ingester.summary.problems.push(message);
-          opts.warn(`${src.path}: ${message}`);
-        },
-      });
-      live.push({ tail, ingester });
+      startTail(src.path);
     }
   }
+
+  const newFiles = opts.directories?.length ? new NewFiles(opts.directories, sources.map((s) => s.path)) : undefined;
+  /** Follows the live files that appeared in the directories since the last look, from their first byte. */
+  const discover = (): void => {
+    renamed = false;
+    for (const path of newFiles?.next() ?? []) {
+      // a member rotated away from a followed file (access.log.1, access.log-20260112) holds lines already
+      // read; a live-looking name of a followed file's inode is the same (rename to a name we do not parse)
+      if (isHistory(path) || heldByAny(live, path)) continue;
+      startTail(path);
+    }
+  };
 
   /** Polls every live file; true when some file still has more to read right away. */
   const pollAll = (final: boolean): boolean => {
@@ -133,8 +168,12 @@ export async function follow(sources: readonly Source[], opts: FollowOptions, si
   if (!signal.aborted) await report(false);
 
   while (!signal.aborted) {
+    const due = Date.now() >= next;
+    // a renamed file is recognised by its inode only while its tail still reads it: look at once, not at
+    // the next interval, which may come after the tail has let it go
+    if (due || renamed) discover();
     const more = pollAll(false);
-    if (Date.now() >= next) {
+    if (due) {
       await report(false);
       next = Math.max(next + opts.intervalMs, Date.now());
     }
@@ -143,6 +182,7 @@ export async function follow(sources: readonly Source[], opts: FollowOptions, si
   }
 
   // stopped: what was written up to now counts, and entries held by the parsers are complete
+  discover();
   while (pollAll(true));
   // a quiet pipe would never end the stdin reader: end the stream as if its writer had closed it, so the
   // reader finishes normally (last line and held entries included) with the lines it got

@@ -7,6 +7,8 @@ import type { Scope } from './session.js';
 
 export interface FollowRun {
   flags: InputFlags;
+  /** the directories among the inputs, looked at again for new files */
+  directories: readonly string[];
   scope: Scope;
   json: boolean;
   intervalSeconds: number;
@@ -48,6 +50,7 @@ export async function runFollow(sources: readonly Source[], run: FollowRun): Pro
         version: run.version,
         top: run.top,
         warn: run.warn,
+        directories: run.directories,
         onReport: async (report) => {
           if (run.json) await run.write(ndjsonLine(report));
           else if (run.tty) {

@@ -69,7 +69,7 @@ export class FileTail {
   readonly path: string;
   private readonly sink: TailSink;
   private cur: (Reader & { stat: Stats }) | null = null;
-  private retired: (Reader & { quiet: number }) | null = null;
+  private retired: (Reader & { quiet: number; stat: Stats }) | null = null;
 
   constructor(path: string, sink: TailSink) {
     this.path = path;
@@ -110,7 +110,7 @@ export class FileTail {
     if (named !== null && !sameFile(named, cur.stat)) {
       // rename rotation: the old file retires (still read), the new one is read from its start
       this.endRetired();
-      this.retired = { fd: cur.fd, offset: cur.offset, tailBytes: cur.tailBytes, quiet: 0 };
+      this.retired = { fd: cur.fd, offset: cur.offset, tailBytes: cur.tailBytes, quiet: 0, stat: cur.stat };
       this.sink.rotated();
       this.cur = this.open();
       if (this.cur !== null) {
@@ -119,6 +119,11 @@ export class FileTail {
       }
     }
     return { bytes, more: false };
+  }
+
+  /** True when `st` is the file read now or the renamed one still read: another name for lines taken here. */
+  holds(st: Stats): boolean {
+    return (this.cur !== null && sameFile(st, this.cur.stat)) || (this.retired !== null && sameFile(st, this.retired.stat));
   }
 
   /** Reads the rest of everything and closes it. */

@@ -42,7 +42,7 @@ export async function runAnalyze(argv: Record<string, unknown>): Promise<number>
   }
   if (!(interval > 0)) throw new UsageError(`--interval: '${String(argv.interval)}' is not a positive number of seconds`);
 
-  const { sources, problems } = resolveSources(flags.paths, !process.stdin.isTTY);
+  const { sources, problems, directories } = resolveSources(flags.paths, !process.stdin.isTTY);
   for (const p of problems) warn(`${p.path}: ${p.message}`);
   settleZone(flags, sources, warn);
   const configDir = typeof argv.configDir === 'string' ? argv.configDir : undefined;
@@ -65,7 +65,7 @@ export async function runAnalyze(argv: Record<string, unknown>): Promise<number>
     // what only some runs need is loaded when they need it: startup is a fifth of a 1 M-line analysis
     const { runFollow } = await import('../../follow/run.js');
     await runFollow(sources, {
-      flags, scope: { host, since: flags.since, until: flags.until }, json: Boolean(argv.json), intervalSeconds: interval, top,
+      flags, directories, scope: { host, since: flags.since, until: flags.until }, json: Boolean(argv.json), intervalSeconds: interval, top,
       version: toolVersion(), tty: Boolean(process.stdout.isTTY), color: useColor(), width: terminalWidth, write: writeOut, warn,
     });
     return EXIT_OK;
