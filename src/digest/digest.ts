@@ -139,6 +139,34 @@ export class BucketTable {
     return this.botCounts[row] ?? 0;
   }
 
+  /**
+   * Rows in order of their second. Rows are added as seconds first appear, which is nearly in order for a
+   * log read in order (a 5xx can open its second before the counts held for the second before it are
+   * added): then a few rows move a step and an insertion sort does it in one pass. Otherwise (digests merged
+   * from overlapping logs) a full sort.
+   */
+  rowsInTimeOrder(): Int32Array {
+    const order = new Int32Array(this.rows);
+    let descents = 0;
+    for (let r = 0; r < order.length; r++) {
+      order[r] = r;
+      if (r > 0 && (this.secs[r - 1] ?? 0) > (this.secs[r] ?? 0)) descents++;
+    }
+    if (descents === 0) return order;
+    if (descents > 1000) return order.sort((a, b) => (this.secs[a] ?? 0) - (this.secs[b] ?? 0));
+    for (let i = 1; i < order.length; i++) {
+      const r = order[i] ?? 0;
+      const sec = this.secs[r] ?? 0;
+      let j = i - 1;
+      while (j >= 0 && (this.secs[order[j] ?? 0] ?? 0) > sec) {
+        order[j + 1] = order[j] ?? 0;
+        j--;
+      }
+      order[j + 1] = r;
+    }
+    return order;
+  }
+
   /** The counts of one status, indexed by row (a view: valid until the next row is added). */
   countsOf(status: number): Int32Array {
     const c = this.columnOf.get(status);
@@ -559,7 +587,9 @@ export function statusTotals(d: Digest): { requests: number; byStatus: Record<st
   for (let r = 0; r < t.size; r++) all.total += t.totalAt(r);
   for (const st of t.statuses) {
     let n = 0;
-    for (const v of t.countsOf(st)) n += v;
+    // an index loop: a typed array's iterator costs ten times as much over 86,400 seconds a day
+    const counts = t.countsOf(st);
+    for (let r = 0; r < counts.length; r++) n += counts[r] ?? 0;
     all.byStatus[st] = (all.byStatus[st] ?? 0) + n;
   }
   return { requests: all.total, byStatus: all.byStatus };

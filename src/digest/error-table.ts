@@ -30,13 +30,6 @@ export interface ErrorRow extends ErrorRequest {
   raw?: string;
 }
 
-/** What readers of a list of 5xx need: a table, or a plain array in tests. */
-export interface ErrorList extends Iterable<ErrorRequest> {
-  readonly length: number;
-  at(i: number): ErrorRequest | undefined;
-  forEach(fn: (e: ErrorRequest, i: number) => void): void;
-}
-
 /** Characters of a 5xx's line kept as evidence: reports clip it shorter. */
 const RAW_KEPT = 512;
 /**
@@ -120,7 +113,7 @@ function listKey(a: readonly (string | number | null)[] | undefined): string {
   return a === undefined ? '\u0002' : a.map((x) => (x === null ? '\u0003' : String(x))).join('\u0001');
 }
 
-export class ErrorTable implements ErrorList {
+export class ErrorTable implements Iterable<ErrorRequest> {
   private rows = 0;
   private readonly times = new F64Column();
   private readonly requestTimes = new F64Column();
@@ -270,6 +263,15 @@ export class ErrorTable implements ErrorList {
   /** index of the row's request line: equal strings, equal ids */
   requestIdAt(i: number): number {
     return this.requests.get(i);
+  }
+
+  userAgentAt(i: number): string | undefined {
+    return this.strings.get(this.agents.get(i));
+  }
+
+  /** index of the row's user agent (-1: none): equal strings, equal ids */
+  userAgentIdAt(i: number): number {
+    return this.agents.get(i);
   }
 
   hostAt(i: number): string | undefined {

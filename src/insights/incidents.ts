@@ -1,6 +1,6 @@
 // 5xx grouped into incidents across all causes, each with the traffic around it: was it a spike, and was
 // it one client or a crawler?
-import type { ErrorList } from '../digest/error-table.js';
+import type { ErrorTable } from '../digest/error-table.js';
 import type { TrafficContext } from '../report/schema.js';
 import type { RequestIndex } from './traffic.js';
 
@@ -29,18 +29,13 @@ export interface Incident {
 }
 
 /** Time-sorted 5xx → incidents; 5xx without a time belong to none. */
-export function groupIncidents(errors: ErrorList): Incident[] {
-  const times = new Float64Array(errors.length);
-  const order: number[] = [];
-  errors.forEach((e, i) => {
-    times[i] = e.time;
-    if (e.time === e.time) order.push(i);
-  });
-  order.sort((a, b) => (times[a] ?? 0) - (times[b] ?? 0) || a - b);
+export function groupIncidents(errors: ErrorTable): Incident[] {
+  // rows are in time order, those without a time last
   const out: Incident[] = [];
   let cur: Incident | undefined;
-  for (const i of order) {
-    const t = times[i] ?? 0;
+  for (let i = 0; i < errors.length; i++) {
+    const t = errors.timeAt(i);
+    if (t !== t) continue;
     if (cur && t - cur.to <= INCIDENT_GAP_MS) {
       cur.to = t;
       cur.errors.push(i);
@@ -68,7 +63,7 @@ export function peakPerMinute(times: readonly number[]): number {
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
 
-export function trafficContext(inc: Incident, errors: ErrorList, index: RequestIndex): TrafficContext {
+export function trafficContext(inc: Incident, errors: ErrorTable, index: RequestIndex): TrafficContext {
   // a burst of a few seconds is measured over the minute around it, or one request reads as '1/min'
   const pad = Math.max(0, MINUTE - (inc.to + 1000 - inc.from)) / 2;
   const from = inc.from - pad;
@@ -92,7 +87,7 @@ export function trafficContext(inc: Incident, errors: ErrorList, index: RequestI
 
   const byClient = new Map<string, number>();
   for (const i of inc.errors) {
-    const c = errors.at(i)?.client ?? '';
+    const c = errors.clientAt(i);
     byClient.set(c, (byClient.get(c) ?? 0) + 1);
   }
   let topClient: TrafficContext['topClient'] = null;
@@ -100,7 +95,8 @@ export function trafficContext(inc: Incident, errors: ErrorList, index: RequestI
   for (const entry of byClient) if (!best || entry[1] > best[1]) best = entry;
   if (best && best[0] !== '' && best[1] >= MIN_CLIENT_ERRORS && best[1] / inc.errors.length >= ONE_CLIENT_SHARE) {
     const client = best[0];
-    const ua = inc.errors.map((i) => errors.at(i)).find((e) => e?.client === client)?.userAgent;
+    const first = inc.errors.find((i) => errors.clientAt(i) === client);
+    const ua = first === undefined ? undefined : errors.userAgentAt(first);
     topClient = { client, userAgent: ua ?? null, errors5xx: best[1], share: Math.round((best[1] / inc.errors.length) * 100) / 100 };
   }
 

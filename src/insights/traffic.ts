@@ -13,18 +13,16 @@ export interface RequestIndex {
 export function requestIndex(digest: Digest): RequestIndex {
   const table = digest.buckets;
   // rows in order of their second: the prefix sums need them sorted, and the table keeps arrival order
-  // (already sorted for one log read in order: then the sort, a tenth of the report, is skipped)
-  const order = Array.from({ length: table.size }, (_, r) => r);
-  let sorted = true;
-  for (let r = 1; r < table.size && sorted; r++) sorted = table.secAt(r - 1) < table.secAt(r);
-  if (!sorted) order.sort((a, b) => table.secAt(a) - table.secAt(b));
-  const secs = order.map((r) => table.secAt(r));
+  const order = table.rowsInTimeOrder();
+  const secs = new Float64Array(order.length);
   const total = new Float64Array(secs.length + 1);
   const bots = new Float64Array(secs.length + 1);
-  order.forEach((r, i) => {
+  for (let i = 0; i < order.length; i++) {
+    const r = order[i] ?? 0;
+    secs[i] = table.secAt(r);
     total[i + 1] = (total[i] ?? 0) + table.totalAt(r);
     bots[i + 1] = (bots[i] ?? 0) + table.botsAt(r);
-  });
+  }
   /** index of the first second >= sec */
   const lower = (sec: number): number => {
     let lo = 0, hi = secs.length;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addRecord, createDigest, merge, normalize, statusTotals, type Digest } from '../../src/digest/digest.js';
+import { addRecord, BucketTable, createDigest, merge, normalize, statusTotals, type Digest } from '../../src/digest/digest.js';
 import { nginxAccess } from '../../src/formats/nginx-access.js';
 import { nginxError } from '../../src/formats/nginx-error.js';
 import type { LogRecord } from '../../src/formats/types.js';
@@ -69,5 +69,18 @@ describe('digest', () => {
     expect(d.errors).toHaveLength(0);
     expect(d.buckets.size).toBe(1);
     expect(d.buckets.get(Date.parse('2026-01-12T10:00:01Z') / 1000)?.total).toBe(5000);
+  });
+});
+
+describe('BucketTable.rowsInTimeOrder', () => {
+  const secondsOf = (t: BucketTable): number[] => [...t.rowsInTimeOrder()].map((r) => t.secAt(r));
+  it('orders rows that arrived nearly in order (a 5xx opening its second first) and rows in any order', () => {
+    const near = new BucketTable();
+    for (const s of [10, 12, 11, 13, 15, 14, 16]) near.row(s);
+    expect(secondsOf(near)).toEqual([10, 11, 12, 13, 14, 15, 16]);
+    const shuffled = new BucketTable();
+    const secs = Array.from({ length: 5000 }, (_, i) => (i * 7919) % 5000);
+    for (const s of secs) shuffled.row(s);
+    expect(secondsOf(shuffled)).toEqual([...secs].sort((a, b) => a - b));
   });
 });

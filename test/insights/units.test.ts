@@ -1,6 +1,6 @@
 // The pure parts: incident grouping, recurrence detection, crawler names, the sparkline.
 import { describe, expect, it } from 'vitest';
-import type { ErrorRequest } from '../../src/digest/digest.js';
+import { tableOf, type ErrorRow } from '../../src/digest/error-table.js';
 import { crawlerName } from '../../src/insights/crawlers.js';
 import { groupIncidents, INCIDENT_GAP_MS, peakPerMinute } from '../../src/insights/incidents.js';
 import { findRecurrences } from '../../src/insights/recurrence.js';
@@ -11,7 +11,7 @@ const DAY = 86_400_000;
 /** 2026-02-09 00:00 in Europe/Berlin (+01:00) */
 const BERLIN_MIDNIGHT = Date.UTC(2026, 1, 8, 23, 0, 0);
 
-function err(time: number): ErrorRequest {
+function err(time: number): ErrorRow {
   return { time, timeIsStart: false, status: 502, client: '203.0.113.9', request: 'GET / HTTP/1.1', method: 'GET', path: '/', family: 'nginx-access', source: 'a.log', line: 1, raw: '' };
 }
 
@@ -19,13 +19,15 @@ describe('groupIncidents', () => {
   it('joins 5xx up to the gap apart and starts a new incident after it', () => {
     const t = Date.UTC(2026, 0, 12, 10, 0, 0);
     const errors = [t, t + 30_000, t + 30_000 + INCIDENT_GAP_MS, t + 30_000 + INCIDENT_GAP_MS + INCIDENT_GAP_MS + 1].map(err);
-    const incidents = groupIncidents(errors);
+    const incidents = groupIncidents(tableOf(errors));
     expect(incidents.map((i) => i.errors)).toEqual([[0, 1, 2], [3]]);
     expect(incidents[0]).toMatchObject({ from: t, to: t + 30_000 + INCIDENT_GAP_MS });
   });
 
   it('leaves 5xx without a time out of every incident', () => {
-    expect(groupIncidents([err(NaN), err(Date.UTC(2026, 0, 1))]).map((i) => i.errors)).toEqual([[1]]);
+    const errors = tableOf([err(NaN), err(Date.UTC(2026, 0, 1))]);
+    errors.sort();
+    expect(groupIncidents(errors).map((i) => i.errors)).toEqual([[0]]);
   });
 
   it('counts the peak per clock minute', () => {
