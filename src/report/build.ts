@@ -52,7 +52,7 @@ function signalEvidence(s: Signal, why: string, via?: string): EvidenceItem {
 }
 
 /** Shown for a 5xx whose line is neither held in memory nor found again in its file (stdin past RAW_BUDGET). */
-const LINE_NOT_KEPT = '(line not kept: stdin 5xx past the first 4 MiB of them are not held in memory)';
+const LINE_NOT_KEPT = '(line not kept: past the first 4 MiB of 5xx lines, and not found again in its file or read from stdin)';
 
 /** The claim whose joined request is shown first: the first that joined a line; for a line not held (stdin), the first held one. */
 function shownClaim(c: DiagnosedCause, errors: ErrorTable): Claim | undefined {
