@@ -4,7 +4,7 @@ import type { AccessCount } from '../formats/access-common.js';
 import type { AccessRecord, EventRecord, LogRecord } from '../formats/types.js';
 import { classify } from '../signals/classify.js';
 import type { Signal } from '../signals/types.js';
-import { ErrorTable, rowsOf, tableOf, type ErrorRow } from './error-table.js';
+import { ErrorTable, type PackedErrors } from './error-table.js';
 
 export type { ErrorRequest } from './error-table.js';
 
@@ -530,11 +530,12 @@ export function mergeInto(out: Digest, src: Digest): Digest {
 /**
  * A digest for postMessage: the per-second buckets as one Float64Array (second, total, bots, n, then n
  * status/count pairs per bucket). Cloned as objects, tens of thousands of small status maps cost more
- * than the parsing they came from, and arrive with V8's wide element stores (see newStatusMap).
+ * than the parsing they came from, and arrive with V8's wide element stores (see newStatusMap). The 5xx
+ * travel as their table's columns (ErrorTable.pack), not as an object per 5xx.
  */
 export interface PackedDigest extends Omit<Digest, 'buckets' | 'errors'> {
   buckets: Float64Array;
-  errors: ErrorRow[];
+  errors: PackedErrors;
 }
 
 export function packDigest(d: Digest): PackedDigest {
@@ -563,7 +564,7 @@ export function packDigest(d: Digest): PackedDigest {
     }
     out[nAt] = n;
   }
-  return { ...d, buckets: out, errors: rowsOf(d.errors) };
+  return { ...d, buckets: out, errors: d.errors.pack() };
 }
 
 /** mergeInto for a packed digest. */
@@ -576,7 +577,7 @@ export function mergePackedInto(out: Digest, p: PackedDigest): Digest {
     at += 4;
     for (let k = 0; k < n; k++, at += 2) out.buckets.addStatus(row, buckets[at] ?? 0, buckets[at + 1] ?? 0);
   }
-  return mergeInto(out, { ...p, buckets: new BucketTable(), errors: tableOf(p.errors) });
+  return mergeInto(out, { ...p, buckets: new BucketTable(), errors: ErrorTable.unpack(p.errors) });
 }
 
 /** Total requests and requests per status over the whole digest. */

@@ -100,10 +100,24 @@ class Pool<T> {
   }
 }
 
-interface Upstreams {
+export interface Upstreams {
   addr?: string[];
   status?: (number | null)[];
   responseTime?: (number | null)[];
+}
+
+/** A table as posted between threads: its columns as typed arrays (cloned as bytes, not as objects). */
+export interface PackedErrors {
+  rows: number;
+  /** times, then request times */
+  f64: Float64Array;
+  /** the integer columns one after the other (ErrorTable.intColumns order) */
+  i32: Int32Array;
+  strings: string[];
+  upstreams: Upstreams[];
+  /** the kept lines' bytes */
+  raw: Uint8Array;
+  rawLater: [number, string][];
 }
 
 const FAMILIES: readonly ErrorRequest['family'][] = ['nginx-access', 'apache-access'];
@@ -111,6 +125,10 @@ const START_FLAG = 4;
 
 function listKey(a: readonly (string | number | null)[] | undefined): string {
   return a === undefined ? '\u0002' : a.map((x) => (x === null ? '\u0003' : String(x))).join('\u0001');
+}
+
+function upstreamKey(u: Upstreams): string {
+  return `${listKey(u.addr)}\u0000${listKey(u.status)}\u0000${listKey(u.responseTime)}`;
 }
 
 export class ErrorTable implements Iterable<ErrorRequest> {
@@ -135,7 +153,7 @@ export class ErrorTable implements Iterable<ErrorRequest> {
   private readonly rawLengths = new I32Column();
   private readonly strings = new Pool<string>();
   private readonly upstreamLists = new Pool<Upstreams>();
-  private raw = Buffer.alloc(0);
+  private raw: Buffer = Buffer.alloc(0);
   private rawUsed = 0;
   /** lines read again for rows whose line was not kept (see setRaw) */
   private rawLater = new Map<number, string>();
@@ -156,30 +174,57 @@ export class ErrorTable implements Iterable<ErrorRequest> {
 
   private upstreamId(addr: string[] | undefined, status: (number | null)[] | undefined, responseTime: (number | null)[] | undefined): number {
     if (addr === undefined && status === undefined && responseTime === undefined) return -1;
-    const key = `${listKey(addr)}\u0000${listKey(status)}\u0000${listKey(responseTime)}`;
     const u: Upstreams = {};
     if (addr !== undefined) u.addr = addr;
     if (status !== undefined) u.status = status;
     if (responseTime !== undefined) u.responseTime = responseTime;
-    return this.upstreamLists.id(key, u);
+    return this.upstreamLists.id(upstreamKey(u), u);
   }
 
-  /** Keeps the line while the budget lasts; the row remembers where. */
-  private keepRaw(i: number, text: string | undefined): void {
-    this.rawStarts.set(i, -1);
-    if (text === undefined || text === '') {
-      this.rawLengths.set(i, 0);
-      return;
-    }
-    const t = text.length > RAW_KEPT ? text.slice(0, RAW_KEPT) : text;
-    const bytes = Buffer.byteLength(t);
-    if (this.rawUsed + bytes > this.rawBudget) return;
+  /** The integer columns, in the order a packed table holds them. */
+  private intColumns(): I32Column[] {
+    return [this.lines, this.statuses, this.flags, this.clients, this.requests, this.methods, this.paths, this.vhosts,
+      this.agents, this.hosts, this.sources, this.upstreams, this.rawStarts, this.rawLengths];
+  }
+
+  /** Room for `bytes` more bytes of lines, or false when the budget is spent. */
+  private rawRoom(bytes: number): boolean {
+    if (this.rawUsed + bytes > this.rawBudget) return false;
     if (this.rawUsed + bytes > this.raw.length) {
       const grown = Buffer.alloc(Math.min(this.rawBudget, Math.max(64 << 10, this.raw.length * 2, this.rawUsed + bytes)));
       this.raw.copy(grown, 0, 0, this.rawUsed);
       this.raw = grown;
     }
+    return true;
+  }
+
+  /** Keeps the line while the budget lasts; the row remembers where. */
+  private keepRaw(i: number, text: string | undefined): void {
+    this.rawStarts.set(i, -1);
+    this.rawLengths.set(i, 0);
+    if (text === undefined || text === '') return;
+    const t = text.length > RAW_KEPT ? text.slice(0, RAW_KEPT) : text;
+    const bytes = Buffer.byteLength(t);
+    if (!this.rawRoom(bytes)) return;
     this.raw.write(t, this.rawUsed, 'utf8');
+    this.rawStarts.set(i, this.rawUsed);
+    this.rawLengths.set(i, bytes);
+    this.rawUsed += bytes;
+  }
+
+  /** keepRaw for a line another table holds as bytes: copied as they are. */
+  private keepRawFrom(i: number, src: ErrorTable, k: number): void {
+    const later = src.rawLater.get(k);
+    const start = src.rawStarts.get(k);
+    if (later !== undefined || start < 0) {
+      this.keepRaw(i, later);
+      return;
+    }
+    const bytes = src.rawLengths.get(k);
+    this.rawStarts.set(i, -1);
+    this.rawLengths.set(i, 0);
+    if (!this.rawRoom(bytes)) return;
+    src.raw.copy(this.raw, this.rawUsed, start, start + bytes);
     this.rawStarts.set(i, this.rawUsed);
     this.rawLengths.set(i, bytes);
     this.rawUsed += bytes;
@@ -223,11 +268,83 @@ export class ErrorTable implements Iterable<ErrorRequest> {
     this.add(e, e.raw);
   }
 
-  /** Adds every row of another table (its lines too, while this table's budget lasts). */
+  /**
+   * Adds the rows of another table while this one has fewer than `limit` (their lines too, while this
+   * table's budget lasts); returns how many. Strings are mapped once per distinct value, not per row.
+   */
   append(src: ErrorTable, limit = Infinity): number {
-    let n = 0;
-    for (let i = 0; i < src.rows && this.rows < limit; i++, n++) this.add(src.row(i), src.rawOf(i));
+    const n = Math.max(0, Math.min(src.rows, limit - this.rows));
+    const strIds = new Int32Array(src.strings.values.length).fill(-2);
+    const str = (id: number): number => {
+      if (id < 0) return -1;
+      const known = strIds[id] ?? -2;
+      return known !== -2 ? known : (strIds[id] = this.str(src.strings.values[id]));
+    };
+    const upIds = new Int32Array(src.upstreamLists.values.length).fill(-2);
+    const up = (id: number): number => {
+      const u = src.upstreamLists.get(id);
+      if (u === undefined) return -1;
+      const known = upIds[id] ?? -2;
+      return known !== -2 ? known : (upIds[id] = this.upstreamLists.id(upstreamKey(u), u));
+    };
+    for (let k = 0; k < n; k++) {
+      const i = this.rows++;
+      this.times.set(i, src.times.get(k));
+      this.requestTimes.set(i, src.requestTimes.get(k));
+      this.lines.set(i, src.lines.get(k));
+      this.statuses.set(i, src.statuses.get(k));
+      this.flags.set(i, src.flags.get(k));
+      this.clients.set(i, str(src.clients.get(k)));
+      this.requests.set(i, str(src.requests.get(k)));
+      this.methods.set(i, str(src.methods.get(k)));
+      this.paths.set(i, str(src.paths.get(k)));
+      this.vhosts.set(i, str(src.vhosts.get(k)));
+      this.agents.set(i, str(src.agents.get(k)));
+      this.hosts.set(i, str(src.hosts.get(k)));
+      this.sources.set(i, str(src.sources.get(k)));
+      this.upstreams.set(i, up(src.upstreams.get(k)));
+      this.keepRawFrom(i, src, k);
+    }
     return n;
+  }
+
+  /** The table for postMessage (see PackedErrors). */
+  pack(): PackedErrors {
+    const n = this.rows;
+    const f64 = new Float64Array(2 * n);
+    for (let i = 0; i < n; i++) {
+      f64[i] = this.times.get(i);
+      f64[n + i] = this.requestTimes.get(i);
+    }
+    const cols = this.intColumns();
+    const i32 = new Int32Array(cols.length * n);
+    cols.forEach((col, c) => {
+      for (let i = 0; i < n; i++) i32[c * n + i] = col.get(i);
+    });
+    return {
+      rows: n, f64, i32, strings: this.strings.values, upstreams: this.upstreamLists.values,
+      raw: new Uint8Array(this.raw.subarray(0, this.rawUsed)), rawLater: [...this.rawLater],
+    };
+  }
+
+  /** A table from its packed form. */
+  static unpack(p: PackedErrors): ErrorTable {
+    const t = new ErrorTable(Math.max(RAW_BUDGET, p.raw.length));
+    const n = p.rows;
+    for (let i = 0; i < n; i++) {
+      t.times.set(i, p.f64[i] ?? NaN);
+      t.requestTimes.set(i, p.f64[n + i] ?? NaN);
+    }
+    t.intColumns().forEach((col, c) => {
+      for (let i = 0; i < n; i++) col.set(i, p.i32[c * n + i] ?? -1);
+    });
+    t.rows = n;
+    for (const s of p.strings) t.strings.id(s, s);
+    for (const u of p.upstreams) t.upstreamLists.id(upstreamKey(u), u);
+    t.raw = Buffer.from(p.raw.buffer, p.raw.byteOffset, p.raw.byteLength);
+    t.rawUsed = p.raw.byteLength;
+    t.rawLater = new Map(p.rawLater);
+    return t;
   }
 
   timeAt(i: number): number {
@@ -408,10 +525,7 @@ export class ErrorTable implements Iterable<ErrorRequest> {
     // one column at a time: at most one column is held twice
     this.times.permute(order);
     this.requestTimes.permute(order);
-    for (const col of [this.lines, this.statuses, this.flags, this.clients, this.requests, this.methods, this.paths, this.vhosts,
-      this.agents, this.hosts, this.sources, this.upstreams, this.rawStarts, this.rawLengths]) {
-      col.permute(order);
-    }
+    for (const col of this.intColumns()) col.permute(order);
     if (this.rawLater.size > 0) {
       const at = new Map<number, number>();
       order.forEach((from, to) => at.set(from, to));

@@ -112,3 +112,18 @@ describe('rows', () => {
     expect(rowsOf(tableOf([row]))).toEqual([row]);
   });
 });
+
+describe('packed tables (worker threads)', () => {
+  it('unpack(pack(t)) holds the same rows, and append maps strings between pools', () => {
+    const a = new ErrorTable();
+    for (const r of records(LINES)) a.addRecord(r);
+    a.setRaw(0, 'again');
+    const back = ErrorTable.unpack(structuredClone(a.pack()));
+    expect(rowsOf(back)).toEqual(rowsOf(a));
+    const b = new ErrorTable();
+    for (const r of records([LINES[2] ?? ''], 'other.log')) b.addRecord(r);
+    b.append(back);
+    expect(rowsOf(b).slice(1)).toEqual(rowsOf(a));
+    expect(b.clientIdAt(0)).toBe(b.clientIdAt(3));
+  });
+});
