@@ -158,7 +158,10 @@ export function unescapeLogText(s: string, a: number, b: number): string {
   return out;
 }
 
-/** Field text s[a, b), unescaped only when a backslash is inside (`bs` is the first backslash at or after a, -1 for none). */
+/**
+ * Field text s[a, b), unescaped only when a backslash is inside (`bs`: where the first backslash of the line
+ * may be at the earliest, at or before a, or -1 when the line has none).
+ */
 export function fieldText(s: string, a: number, b: number, bs: number): string {
   if (bs >= 0 && bs < b) {
     const first = s.indexOf('\\', a);
@@ -505,6 +508,7 @@ export class AccessLineScanner {
   private readonly keyStart = new Int32Array(MAX_TOKENS);
   private readonly keyEnd = new Int32Array(MAX_TOKENS);
   private readonly positional = new Int32Array(MAX_TOKENS);
+  /** see fieldText: the request's start until build() looks for the first backslash */
   private bs = -1;
   private cachedDay = -1;
   private cachedOffset = 0;
@@ -588,8 +592,8 @@ export class AccessLineScanner {
     let p = b + 28;
     if (s.charCodeAt(p) !== SPACE || s.charCodeAt(p + 1) !== QUOTE) return false;
     const reqStart = p + 2;
-    const bs = s.indexOf('\\', reqStart);
-    this.bs = bs;
+    // not looked for: a line without a record needs it at most in a crawler's user agent (fieldText)
+    this.bs = reqStart;
 
     // The request ends at the quote followed by ' DDD' (a status); a raw quote inside (escape=none) or an
     // escaped one (Apache \") is skipped.
@@ -597,7 +601,7 @@ export class AccessLineScanner {
     while (q >= 0) {
       if (
         s.charCodeAt(q + 1) === SPACE && digits(s, q + 2, 3) >= 0 &&
-        (q + 5 === len || s.charCodeAt(q + 5) === SPACE) && !(bs >= 0 && bs < q && isEscaped(s, q, reqStart))
+        (q + 5 === len || s.charCodeAt(q + 5) === SPACE) && !isEscaped(s, q, reqStart)
       ) break;
       q = s.indexOf('"', q + 1);
     }
@@ -642,7 +646,9 @@ export class AccessLineScanner {
     const head = this.readHead(rec, s, this.headEnd);
     if (head < 0) return null;
     let evidence = this.locatedEvidence | head;
-    const reqStart = this.reqStart, q = this.reqEnd, bs = this.bs;
+    const reqStart = this.reqStart, q = this.reqEnd;
+    const bs = s.indexOf('\\', reqStart);
+    this.bs = bs;
     if (bs >= 0 && bs < q) {
       const r = unescapeLogText(s, reqStart, q);
       rec.request = r;
@@ -715,7 +721,6 @@ export class AccessLineScanner {
 
   private tokenize(s: string, p: number): number {
     const len = s.length;
-    const bs = this.bs;
     let n = 0;
     while (p < len && n < MAX_TOKENS) {
       let c = s.charCodeAt(p);
@@ -723,7 +728,7 @@ export class AccessLineScanner {
       if (p >= len) break;
       if (c === QUOTE) {
         const a = p + 1;
-        const z = closingQuote(s, a, bs);
+        const z = closingQuote(s, a);
         this.kind[n] = TOK_QUOTED;
         this.start[n] = a;
         this.end[n] = z;
@@ -743,7 +748,7 @@ export class AccessLineScanner {
         this.keyEnd[n] = k;
         const v = k + 1;
         if (s.charCodeAt(v) === QUOTE) {
-          const z = closingQuote(s, v + 1, bs);
+          const z = closingQuote(s, v + 1);
           this.start[n] = v + 1;
           this.end[n] = z;
           p = z + 1;
@@ -922,12 +927,12 @@ function skipSpacesBack(s: string, i: number): number {
 }
 
 /** Index of the quote closing a field that starts at `a`: unescaped and followed by a space or the end. */
-function closingQuote(s: string, a: number, bs: number): number {
+function closingQuote(s: string, a: number): number {
   const len = s.length;
   let q = s.indexOf('"', a);
   while (q >= 0) {
     const next = s.charCodeAt(q + 1);
-    if ((q + 1 === len || next === SPACE) && !(bs >= 0 && bs < q && isEscaped(s, q, a))) return q;
+    if ((q + 1 === len || next === SPACE) && !isEscaped(s, q, a)) return q;
     q = s.indexOf('"', q + 1);
   }
   // a line cut short: the field runs to the end

@@ -55,6 +55,21 @@ describe('digest fed by counts equals digest fed by records', () => {
     }
   });
 
+  it('on lines with escapes: \\" and \\xHH in the request, referer and crawlers\' user agents', async () => {
+    const at = '[12/Jan/2026:10:00:01 +0000]';
+    const lines = [
+      `198.51.100.1 - - ${at} "GET /a\\"b HTTP/1.1" 200 5 "-" "Mozilla/5.0 (compatible; Googlebot/2.1; \\"q\\")"`,
+      `198.51.100.2 - - ${at} "GET /x\\x22y HTTP/1.1" 404 5 "http://r/\\x22" "Mozilla/5.0 (compatible; bingbot/2.0) \\x5C"`,
+      `198.51.100.3 - - ${at} "GET /a\\" 200 HTTP/1.1" 200 5 "-" "Baiduspider \\"x\\"y"`,
+      `198.51.100.4 - - ${at} "POST /p\\"q HTTP/1.1" 502 0 "-" "curl/8 \\\\"`,
+      `198.51.100.6 - frank ${at} "GET /\\\\ HTTP/1.1" 301 5 "-" "YandexBot/3.0"`,
+    ];
+    const file = join(mkdtempSync(join(tmpdir(), 'ls-fast-')), 'escapes.log');
+    writeFileSync(file, lines.join('\n') + '\n');
+    const s = await expectSame(file);
+    expect(s.records).toBe(lines.length);
+  });
+
   it('on every scenario fixture and the demo', async () => {
     const files = [...filesUnder('fixtures/scenarios'), ...filesUnder('fixtures/demo')];
     expect(files.length).toBeGreaterThan(20);
