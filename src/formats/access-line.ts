@@ -9,6 +9,7 @@
 // `$request_time $upstream_response_time "$upstream_addr" $upstream_status` tail, the ingress-nginx
 // upstreaminfo tail, and an Apache %D/%T duration.
 import { digits, monthAt } from '../time/stamps.js';
+import { ownString } from '../input/lines.js';
 import type { AccessRecord } from './types.js';
 
 export type AccessFamily = AccessRecord['family'];
@@ -32,6 +33,8 @@ const DASH = 45;
 const EQUALS = 61;
 const LBRACKET = 91;
 const RBRACKET = 93;
+/** length of a CLF stamp, '10/Oct/2000:13:55:36 -0700' */
+const CLF_STAMP = 26;
 
 /** A record with every field present (undefined when unknown) so all records share one object shape. */
 export function newAccessRecord(
@@ -513,6 +516,9 @@ export class AccessLineScanner {
   private cachedDay = -1;
   private cachedOffset = 0;
   private dayBase = NaN;
+  /** the stamp clfTime read last and its time */
+  private stamp = '';
+  private stampTime = NaN;
   // where locate() found the parts of the line
   private bytes = 0;
   private headEnd = 0;
@@ -663,10 +669,25 @@ export class AccessLineScanner {
   }
 
   /**
+   * parseClfTime of the 26 characters at `i`. Consecutive lines mostly repeat the stamp (a dozen lines a
+   * second is a quiet site), and one string comparison costs a third of reading the fields one character
+   * at a time.
+   */
+  private clfTime(s: string, i: number): number {
+    const stamp = s.substring(i, i + CLF_STAMP);
+    if (stamp === this.stamp) return this.stampTime;
+    const t = this.readClfTime(s, i);
+    // a copy: a slice would keep the line's whole chunk alive (input/lines.ts)
+    this.stamp = ownString(stamp);
+    this.stampTime = t;
+    return t;
+  }
+
+  /**
    * parseClfTime with the day remembered: consecutive lines share the date and the offset, so Date.UTC (a
    * sixth of the whole scan when called per line) only runs when the day changes.
    */
-  private clfTime(s: string, i: number): number {
+  private readClfTime(s: string, i: number): number {
     const d = digits(s, i, 2);
     const mo = monthAt(s, i + 3);
     const y = digits(s, i + 7, 4);
