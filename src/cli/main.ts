@@ -1,9 +1,5 @@
 // Entry point: yargs wiring, exit codes, and the one-line error contract (never a stack trace).
 import { analyzeCommand } from './commands/analyze.js';
-import { causesCommand } from './commands/causes.js';
-import { formatsCommand } from './commands/formats.js';
-import { mergeCommand } from './commands/merge.js';
-import { parseCommand } from './commands/parse.js';
 import { EXIT_INPUT, EXIT_USAGE, quietOnClosedPipe, toolVersion, warn } from './io.js';
 import { UsageError } from './options.js';
 import { plainAnalyzeArgs } from './plain-args.js';
@@ -45,7 +41,10 @@ async function main(): Promise<void> {
     process.exitCode = await analyzeCommand.run(plain);
     return;
   }
-  const { default: yargs } = await import('yargs');
+  // the other commands are loaded only when yargs is: a plain analyze needs neither
+  const [{ default: yargs }, { parseCommand }, { formatsCommand }, { causesCommand }, { mergeCommand }] = await Promise.all([
+    import('yargs'), import('./commands/parse.js'), import('./commands/formats.js'), import('./commands/causes.js'), import('./commands/merge.js'),
+  ]);
   await yargs(args)
     .scriptName('logsleuth')
     .usage('$0 [analyze] [PATH…] [options]\n\nWhy is my site throwing 502s? Reads nginx, Apache, PHP-FPM, PHP and kernel logs and ranks the root causes.')
