@@ -553,9 +553,8 @@ export class AccessLineScanner {
     if (!this.locate(s)) return Tally.None;
     const status = this.status;
     if (status >= 500 && status <= 599) return Tally.Full;
-    // the common head 'client - user ': anything else goes through readHead, which may refuse the line
-    const sp = s.indexOf(' ');
-    if (s.charCodeAt(sp + 1) !== DASH || s.charCodeAt(sp + 2) !== SPACE || s.indexOf(' ', sp + 3) !== this.headEnd) return Tally.Full;
+    // anything but the common head goes through readHead, which may refuse the line
+    if (!this.commonHead(s, 0)) return Tally.Full;
     this.userAgent = undefined;
     this.upstreamFailed = false;
     this.busySeconds = NaN;
@@ -580,21 +579,58 @@ export class AccessLineScanner {
     return Tally.Counted;
   }
 
-  /** Finds time, request, status and byte count; false when the line is not a combined-family access line. */
-  private locate(s: string): boolean {
-    const len = s.length;
-    if (len < 40) return false;
+  /**
+   * tally() for the line s[a, e) of a chunk's text, without making it a string, when it is the plainest
+   * counted line: the common head, no 5xx, and a tail of exactly ' "referer" "user agent"' whose user agent
+   * cannot name a crawler. True: counted (time and status are in the fields, the rest is unset, as tally()
+   * leaves them for such a line). False: nothing was counted; give the line to tally() as a string.
+   */
+  countPlain(s: string, a: number, e: number): boolean {
+    if (!this.locate(s, a, e)) return false;
+    const status = this.status;
+    if (status >= 500 && status <= 599) return false;
+    if (!this.commonHead(s, a)) return false;
+    const p = this.tailStart;
+    if (p < e) {
+      if (s.charCodeAt(p + 1) !== QUOTE) return false;
+      const r = closingQuote(s, p + 2, e);
+      if (r + 3 >= e || s.charCodeAt(r + 1) !== SPACE || s.charCodeAt(r + 2) !== QUOTE) return false;
+      const u = closingQuote(s, r + 3, e);
+      if (u !== e - 1) return false;
+      // the user agent on its own: a search in the chunk's text would run on past the line
+      const ua = s.substring(r + 3, u);
+      if (mayNameCrawler(ua, 0, ua.length)) return false;
+    }
+    this.userAgent = undefined;
+    this.upstreamFailed = false;
+    this.busySeconds = NaN;
+    return true;
+  }
+
+  /** Whether the located line starting at `a` has the common head, 'client - user ' with one word for the user. */
+  private commonHead(s: string, a: number): boolean {
+    const sp = s.indexOf(' ', a);
+    return s.charCodeAt(sp + 1) === DASH && s.charCodeAt(sp + 2) === SPACE && s.indexOf(' ', sp + 3) === this.headEnd;
+  }
+
+  /**
+   * Finds time, request, status and byte count in the line s[a, len); false when it is not a combined-family
+   * access line. Positions are in s. (A line inside a chunk's text ends at a LF, a CR or the text's end: the
+   * character at `len`, when there is one, is none of those the tests below look for.)
+   */
+  private locate(s: string, a = 0, len = s.length): boolean {
+    if (len - a < 40) return false;
     // the timestamp is the anchor: '[' + 26 chars + ']'
-    let b = s.indexOf('[');
+    let b = s.indexOf('[', a);
     let time = NaN;
-    for (let tries = 0; b > 0 && tries < 4; tries++) {
+    for (let tries = 0; b > a && b + 27 < len && tries < 4; tries++) {
       if (s.charCodeAt(b + 27) === RBRACKET) {
         time = this.clfTime(s, b + 1);
         if (!Number.isNaN(time)) break;
       }
       b = s.indexOf('[', b + 1);
     }
-    if (b <= 0 || Number.isNaN(time) || s.charCodeAt(b - 1) !== SPACE) return false;
+    if (b <= a || Number.isNaN(time) || s.charCodeAt(b - 1) !== SPACE) return false;
     let p = b + 28;
     if (s.charCodeAt(p) !== SPACE || s.charCodeAt(p + 1) !== QUOTE) return false;
     const reqStart = p + 2;
@@ -604,12 +640,14 @@ export class AccessLineScanner {
     // The request ends at the quote followed by ' DDD' (a status); a raw quote inside (escape=none) or an
     // escaped one (Apache \") is skipped.
     let q = s.indexOf('"', reqStart);
+    if (q >= len) q = -1;
     while (q >= 0) {
       if (
         s.charCodeAt(q + 1) === SPACE && digits(s, q + 2, 3) >= 0 &&
         (q + 5 === len || s.charCodeAt(q + 5) === SPACE) && !isEscaped(s, q, reqStart)
       ) break;
       q = s.indexOf('"', q + 1);
+      if (q >= len) q = -1;
     }
     if (q < 0) return false;
     const status = digits(s, q + 2, 3);
@@ -947,11 +985,13 @@ function skipSpacesBack(s: string, i: number): number {
   return i;
 }
 
-/** Index of the quote closing a field that starts at `a`: unescaped and followed by a space or the end. */
-function closingQuote(s: string, a: number): number {
-  const len = s.length;
+/**
+ * Index of the quote closing a field that starts at `a`: unescaped and followed by a space or the end of the
+ * line, which ends at `len`.
+ */
+function closingQuote(s: string, a: number, len = s.length): number {
   let q = s.indexOf('"', a);
-  while (q >= 0) {
+  while (q >= 0 && q < len) {
     const next = s.charCodeAt(q + 1);
     if ((q + 1 === len || next === SPACE) && !isEscaped(s, q, a)) return q;
     q = s.indexOf('"', q + 1);
