@@ -5,7 +5,6 @@ import { accessCounter, addRecord, createDigest, normalize, type Digest } from '
 import { diagnose, type Diagnosis } from './diagnose/diagnose.js';
 import type { InputSummary } from './input/ingest.js';
 import type { Source } from './input/sources.js';
-import { inputBytes, readParallel } from './workers/parallel.js';
 import { rereadLines } from './input/reread.js';
 import { buildReport, evidenceRows } from './report/build.js';
 import type { Report } from './report/schema.js';
@@ -25,9 +24,11 @@ const PARALLEL_MIN_BYTES = 16 << 20;
 
 async function readAll(sources: readonly Source[], opts: AnalyzeOptions): Promise<{ digest: Digest; inputs: InputSummary[] }> {
   const jobs = opts.jobs ?? 1;
-  if (jobs > 1 && inputBytes(sources).reduce((a, b) => a + b, 0) >= PARALLEL_MIN_BYTES) {
+  // the worker threads' modules are loaded only for runs that may use them (--jobs 1 is the default on 2 cores)
+  const parallel = jobs > 1 ? await import('./workers/parallel.js') : undefined;
+  if (parallel && parallel.inputBytes(sources).reduce((a, b) => a + b, 0) >= PARALLEL_MIN_BYTES) {
     const { tz, inputFormat, nginxLogFormat, apacheLogFormat, since, until, shouldStop, onBytes } = opts;
-    const r = await readParallel(sources, { tz, inputFormat, nginxLogFormat, apacheLogFormat, since, until, shouldStop, onBytes, threads: jobs });
+    const r = await parallel.readParallel(sources, { tz, inputFormat, nginxLogFormat, apacheLogFormat, since, until, shouldStop, onBytes, threads: jobs });
     for (const i of r.inputs) for (const p of i.problems) opts.warn(`${i.path === '-' ? '<stdin>' : i.path}: ${p}`);
     return r;
   }

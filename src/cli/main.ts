@@ -1,13 +1,8 @@
 // Entry point: yargs wiring, exit codes, and the one-line error contract (never a stack trace).
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
 import { analyzeCommand } from './commands/analyze.js';
-import { causesCommand } from './commands/causes.js';
-import { formatsCommand } from './commands/formats.js';
-import { mergeCommand } from './commands/merge.js';
-import { parseCommand } from './commands/parse.js';
 import { EXIT_INPUT, EXIT_USAGE, quietOnClosedPipe, toolVersion, warn } from './io.js';
 import { UsageError } from './options.js';
+import { plainAnalyzeArgs } from './plain-args.js';
 
 const EPILOG = `Examples:
   logsleuth /var/log/nginx /var/log/php8.2-fpm.log     rank the causes of the 5xx in these logs
@@ -36,10 +31,20 @@ function onUncaught(err: unknown): void {
 async function main(): Promise<void> {
   process.on('uncaughtException', onUncaught);
   quietOnClosedPipe();
-  const args = hideBin(process.argv);
+  // as yargs' hideBin reads it for node (not a bundled Electron app)
+  const args = process.argv.slice(2);
   // 'analyze' is the default command: run it as such. yargs renders and caches the whole help text before
   // every named command (≈ 20 ms of string-width work per run), which the default command skips.
   if (args[0] === 'analyze' && !args.includes('--help') && !args.includes('-h')) args.shift();
+  const plain = plainAnalyzeArgs(args);
+  if (plain !== null) {
+    process.exitCode = await analyzeCommand.run(plain);
+    return;
+  }
+  // the other commands are loaded only when yargs is: a plain analyze needs neither
+  const [{ default: yargs }, { parseCommand }, { formatsCommand }, { causesCommand }, { mergeCommand }] = await Promise.all([
+    import('yargs'), import('./commands/parse.js'), import('./commands/formats.js'), import('./commands/causes.js'), import('./commands/merge.js'),
+  ]);
   await yargs(args)
     .scriptName('logsleuth')
     .usage('$0 [analyze] [PATH…] [options]\n\nWhy is my site throwing 502s? Reads nginx, Apache, PHP-FPM, PHP and kernel logs and ranks the root causes.')

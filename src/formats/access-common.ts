@@ -67,7 +67,16 @@ export function createAccessParser(
   }
   const scanner = new AccessLineScanner(family, timeIsStart, ctx.source, state);
   let ssl: CompiledAccessFormat | undefined;
+  // the plainest counted lines, read in their chunk's text: no string per line, no tail tokens
+  const countSpan = count !== undefined && compiled === undefined
+    ? (s: string, a: number, e: number): boolean => {
+      if (!scanner.countPlain(s, a, e)) return false;
+      count(family, scanner.time, scanner.status, undefined, false, NaN);
+      return true;
+    }
+    : undefined;
   return {
+    countSpan,
     line(text: string, lineNo: number): LineResult {
       if (isBlank(text)) return LineResult.Ignored;
       let rec: AccessRecord | null;

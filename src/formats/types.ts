@@ -191,6 +191,11 @@ export interface LineParser {
    * Families whose wrapped form is the whole normal line (nginx) may omit this; the wrapper calls line().
    */
   wrapped?(message: string, lineNo: number, info: WrapperInfo): LineResult;
+  /**
+   * Takes the line s[a, e) of a chunk's text (input/lines.ts spans) when it can count it without a string;
+   * false: nothing was done, the line comes to line() instead.
+   */
+  countSpan?(s: string, a: number, e: number): boolean;
   /** emit whatever is buffered */
   flush(): void;
 }

@@ -228,8 +228,10 @@ export async function ingestSource(src: Source, opts: IngestOptions): Promise<In
       const counter = COUNTERS[chosen.id];
       if (counter && count) {
         primary = counter(ctx, count, opts.accessState);
-        // the counting access parser copies what its records keep (access-common.ts): lines may be slices
+        // the counting access parser copies what its records keep (access-common.ts): lines may be slices,
+        // and the plainest are counted in their chunk's text
         splitter.sliced = true;
+        splitter.spans = primary.countSpan;
       } else {
         primary = chosen.createParser(ctx);
       }

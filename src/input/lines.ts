@@ -45,6 +45,11 @@ export class LineSplitter {
   readonly stats: SplitStats = { lines: 0, truncated: 0, firstTruncatedLine: 0 };
   /** hand out lines of ASCII chunks as slices of one string per chunk (see the top of this file) */
   sliced = false;
+  /**
+   * With `sliced`: offered each whole line of an ASCII piece as s[a, e) before it is sliced; true means it was
+   * taken and no string is made (a parser that counts lines without keeping them, formats/types.ts countSpan).
+   */
+  spans: ((s: string, a: number, e: number) => boolean) | undefined = undefined;
 
   constructor(sink: LineSink, maxLine = DEFAULT_MAX_LINE) {
     this.sink = sink;
@@ -133,6 +138,7 @@ export class LineSplitter {
 
   /** The lines of s, ASCII text whose every line ended at a LF that is not part of s. */
   private emitAscii(s: string): void {
+    const spans = this.spans;
     const max = this.maxLine;
     const len = s.length;
     let a = 0;
@@ -141,13 +147,15 @@ export class LineSplitter {
       if (nl === -1) nl = len;
       let end = nl;
       // one byte per character: the byte cap is a character cap
-      if (end - a > max) {
+      const cut = end - a > max;
+      if (cut) {
         this.countTruncated();
         end = a + max;
       }
       if (end > a && s.charCodeAt(end - 1) === 13) end--;
       this.stats.lines++;
-      this.sink(s.slice(a, end), this.stats.lines);
+      // a cut line goes out as a string: the text after its end is still the line, which a span must not read
+      if (cut || spans === undefined || !spans(s, a, end)) this.sink(s.slice(a, end), this.stats.lines);
       if (nl === len) return;
       a = nl + 1;
     }

@@ -1,5 +1,6 @@
 // Zone math without a time-zone database of our own: Intl knows every IANA zone Node ships with.
 // Offsets are cached per zone and UTC hour, so the per-line cost is a Map lookup.
+import { realpathSync } from 'node:fs';
 
 const HOUR = 3_600_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -23,8 +24,24 @@ function formatterFor(tz: string): Intl.DateTimeFormat {
   return f;
 }
 
+/**
+ * True when TZ is unset and /etc/localtime resolves to the zoneinfo UTC file: Intl's default zone is then
+ * 'UTC', as ICU takes it from the same link (putil.cpp uprv_tzname: realpath of /etc/localtime, the part after
+ * 'zoneinfo/'). Asking Intl costs ≈ 10 ms of ICU start-up in a run that may use Intl for nothing else (a UTC
+ * server, logs that carry offsets); any other setup asks Intl.
+ */
+export function localtimeIsUtc(env: NodeJS.ProcessEnv = process.env, localtime = '/etc/localtime'): boolean {
+  if (env.TZ !== undefined) return false;
+  try {
+    return /^\/usr\/share\/zoneinfo\/(?:Etc\/)?UTC$/.test(realpathSync(localtime));
+  } catch {
+    return false;
+  }
+}
+
 /** The machine's zone, as Node sees it (TZ or /etc/localtime). */
 export function machineZone(): string {
+  if (localtimeIsUtc()) return 'UTC';
   const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
   // an empty or broken TZ makes Intl answer 'Etc/Unknown', which no formatter accepts
   return tz && tz !== 'Etc/Unknown' && isValidZone(tz) ? tz : 'UTC';

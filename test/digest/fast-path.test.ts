@@ -55,6 +55,50 @@ describe('digest fed by counts equals digest fed by records', () => {
     }
   });
 
+  it('on lines with escapes: \\" and \\xHH in the request, referer and crawlers\' user agents', async () => {
+    const at = '[12/Jan/2026:10:00:01 +0000]';
+    const lines = [
+      `198.51.100.1 - - ${at} "GET /a\\"b HTTP/1.1" 200 5 "-" "Mozilla/5.0 (compatible; Googlebot/2.1; \\"q\\")"`,
+      `198.51.100.2 - - ${at} "GET /x\\x22y HTTP/1.1" 404 5 "http://r/\\x22" "Mozilla/5.0 (compatible; bingbot/2.0) \\x5C"`,
+      `198.51.100.3 - - ${at} "GET /a\\" 200 HTTP/1.1" 200 5 "-" "Baiduspider \\"x\\"y"`,
+      `198.51.100.4 - - ${at} "POST /p\\"q HTTP/1.1" 502 0 "-" "curl/8 \\\\"`,
+      `198.51.100.6 - frank ${at} "GET /\\\\ HTTP/1.1" 301 5 "-" "YandexBot/3.0"`,
+    ];
+    const file = join(mkdtempSync(join(tmpdir(), 'ls-fast-')), 'escapes.log');
+    writeFileSync(file, lines.join('\n') + '\n');
+    const s = await expectSame(file);
+    expect(s.records).toBe(lines.length);
+  });
+
+  it('on combined lines next to the plainest shape (counted in the chunk\'s text) and just off it', async () => {
+    const at = '[12/Jan/2026:10:00:01 +0000]';
+    const head = `198.51.100.9 - - ${at} "GET /p HTTP/1.1"`;
+    const plain = Array.from({ length: 60 }, (_, i) => `${head} 200 ${i} "-" "Mozilla/5.0 (X11; Linux x86_64)"`);
+    const edges = [
+      `${head} 200 5 "-" "Mozilla/5.0 (compatible; Googlebot/2.1)"`,
+      `${head} 200 5 "-" "Baiduspider"`,
+      `${head} 404 5 "http://ref/bot" "YandexBot/3.0"`,
+      `${head} 200 5 "http://ref/" "Mozilla/5.0 robot"`,
+      `${head} 200 5  "-" "double space"`,
+      `${head} 200 5 "-"`,
+      `${head} 200 5 "-" "UA" 0.123 0.120 "10.0.0.1:9000" 502`,
+      `${head} 200 5 "-" "UA" `,
+      `${head} 200 5 "-" "unterminated`,
+      `${head} 200 5 "-" "a" b"`,
+      `${head} 200 5 "-" "CRLF"\r`,
+      `${head} 503 5 "-" "Mozilla/5.0"`,
+      `198.51.100.9 - frank ${at} "GET /p HTTP/1.1" 200 5 "-" "user"`,
+      `${head} 200 5`,
+      `${head} 200 - "-" "apache dash bytes"`,
+      '',
+      '   ',
+    ];
+    const file = join(mkdtempSync(join(tmpdir(), 'ls-fast-')), 'plain.log');
+    writeFileSync(file, [...plain, ...edges, ...plain.slice(0, 3), ...edges].join('\n') + '\n');
+    const s = await expectSame(file);
+    expect(s.lines).toBe(plain.length + 3 + edges.length * 2);
+  });
+
   it('on every scenario fixture and the demo', async () => {
     const files = [...filesUnder('fixtures/scenarios'), ...filesUnder('fixtures/demo')];
     expect(files.length).toBeGreaterThan(20);

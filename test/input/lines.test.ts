@@ -57,4 +57,23 @@ describe('LineSplitter', () => {
     expect(out.map((o) => o[1].length)).toEqual([1, 64 * 1024, 1]);
     expect(stats.truncated).toBe(1);
   });
+  it('offers whole lines of ASCII pieces as spans; lines not taken, cut lines and non-ASCII chunks become strings', () => {
+    const seen: string[] = [];
+    const out: [number, string][] = [];
+    const sp = new LineSplitter((t, n) => out.push([n, t]), 8);
+    sp.sliced = true;
+    // takes the lines that start with 'k'
+    sp.spans = (s, a, e) => {
+      seen.push(s.slice(a, e));
+      return s.charCodeAt(a) === 107;
+    };
+    sp.push(Buffer.from('keep\r\ngive\nkeep-this-is-long\nkeep\n\n'));
+    sp.push(Buffer.from('ké\nkeep\n', 'utf8'));
+    sp.push(Buffer.from('kee'));
+    sp.push(Buffer.from('p\ngive'));
+    sp.end();
+    expect(seen).toEqual(['keep', 'give', 'keep', '']);
+    expect(out).toEqual([[2, 'give'], [3, 'keep-thi'], [5, ''], [6, 'ké'], [7, 'keep'], [8, 'keep'], [9, 'give']]);
+    expect(sp.stats).toMatchObject({ lines: 9, truncated: 1 });
+  });
 });

@@ -9,7 +9,6 @@ import { EXIT_INPUT, EXIT_OK, terminalWidth, toolVersion, useColor, warn, watchI
 import { inputOptions, jobsOption, readInputFlags, readJobs, settleZone, UsageError } from '../options.js';
 import { createProgress } from '../progress.js';
 import { renderFile, renderTerminal } from '../render.js';
-import { inputBytes } from '../../workers/parallel.js';
 
 function builder(y: Argv) {
   return jobsOption(inputOptions(y))
@@ -73,7 +72,9 @@ export async function runAnalyze(argv: Record<string, unknown>): Promise<number>
 
   const shouldStop = watchInterrupt();
   // a progress line only for a person watching: never in pipes, never mixed into JSON on stdout
-  const progress = process.stderr.isTTY && !argv.json ? createProgress(inputBytes(sources).reduce((a, b) => a + b, 0)) : undefined;
+  const progress = process.stderr.isTTY && !argv.json
+    ? createProgress((await import('../../workers/parallel.js')).inputBytes(sources).reduce((a, b) => a + b, 0))
+    : undefined;
   const opts = { ...flags, version: toolVersion(), top, shouldStop, warn, jobs: readJobs(argv), onBytes: progress?.add };
   const { inputs, report, digest, diagnosis } = host === undefined ? await analyzeSources(sources, opts) : await (await import('../../follow/session.js')).analyzeHost(sources, opts, host);
   if (config) {
