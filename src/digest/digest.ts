@@ -53,6 +53,9 @@ export class BucketTable {
   private readonly columnOf = new Map<number, number>();
   /** status of each column, in the order they appeared */
   readonly statuses: number[] = [];
+  /** each column's sum and the sum of all totals, kept as counts are added: totals read no column */
+  private readonly columnSums: number[] = [];
+  private allRequests = 0;
   private rows = 0;
 
   get size(): number {
@@ -106,25 +109,50 @@ export class BucketTable {
     for (let c = 0; c < this.columns.length; c++) this.columns[c] = widen(this.columns[c] ?? new Int32Array(0), (n) => new Int32Array(n));
   }
 
-  private column(status: number): Int32Array {
+  /** The column of a status, added (all zero) when the status is new. */
+  private columnIndex(status: number): number {
     let c = this.columnOf.get(status);
     if (c === undefined) {
       c = this.columns.length;
       this.columnOf.set(status, c);
       this.statuses.push(status);
+      this.columnSums.push(0);
       this.columns.push(new Int32Array(this.secs.length));
     }
-    return this.columns[c] ?? new Int32Array(0);
+    return c;
   }
 
   add(row: number, total: number, bots: number): void {
+    this.allRequests += total;
     this.totals[row] = (this.totals[row] ?? 0) + total;
     this.botCounts[row] = (this.botCounts[row] ?? 0) + bots;
   }
 
   addStatus(row: number, status: number, n: number): void {
-    const col = this.column(status);
-    col[row] = (col[row] ?? 0) + n;
+    const c = this.columnIndex(status);
+    const col = this.columns[c];
+    if (col) col[row] = (col[row] ?? 0) + n;
+    this.columnSums[c] = (this.columnSums[c] ?? 0) + n;
+  }
+
+  /**
+   * The seconds, totals and crawler counts by row (views, valid until the next row is added). Loops over
+   * every second run once per report, mostly before V8 has compiled them: plain array reads there cost a
+   * fraction of a method call per row.
+   */
+  columnsView(): { secs: Float64Array; totals: Int32Array; bots: Int32Array } {
+    return { secs: this.secs.subarray(0, this.rows), totals: this.totals.subarray(0, this.rows), bots: this.botCounts.subarray(0, this.rows) };
+  }
+
+  /** Requests over all seconds. */
+  get requests(): number {
+    return this.allRequests;
+  }
+
+  /** Requests of one status over all seconds. */
+  sumOf(status: number): number {
+    const c = this.columnOf.get(status);
+    return c === undefined ? 0 : (this.columnSums[c] ?? 0);
   }
 
   secAt(row: number): number {
@@ -585,14 +613,8 @@ export function statusTotals(d: Digest): { requests: number; byStatus: Record<st
   const all = newBucket();
   addInto(all, d.untimed);
   const t = d.buckets;
-  for (let r = 0; r < t.size; r++) all.total += t.totalAt(r);
-  for (const st of t.statuses) {
-    let n = 0;
-    // an index loop: a typed array's iterator costs ten times as much over 86,400 seconds a day
-    const counts = t.countsOf(st);
-    for (let r = 0; r < counts.length; r++) n += counts[r] ?? 0;
-    all.byStatus[st] = (all.byStatus[st] ?? 0) + n;
-  }
+  all.total += t.requests;
+  for (const st of t.statuses) all.byStatus[st] = (all.byStatus[st] ?? 0) + t.sumOf(st);
   return { requests: all.total, byStatus: all.byStatus };
 }
 

@@ -158,6 +158,7 @@ export class ErrorTable implements Iterable<ErrorRequest> {
   /** lines read again for rows whose line was not kept (see setRaw) */
   private rawLater = new Map<number, string>();
   private readonly rawBudget: number;
+  private rowsWithHost = 0;
 
   /** `rawBudget`: bytes of lines kept in memory (tests set it small) */
   constructor(rawBudget = RAW_BUDGET) {
@@ -245,6 +246,7 @@ export class ErrorTable implements Iterable<ErrorRequest> {
     this.vhosts.set(i, this.str(e.vhost));
     this.agents.set(i, this.str(e.userAgent));
     this.hosts.set(i, this.str(e.host));
+    if (e.host !== undefined) this.rowsWithHost++;
     this.sources.set(i, this.str(e.source));
     this.upstreams.set(i, this.upstreamId(e.upstreamAddr, e.upstreamStatus, e.upstreamResponseTime));
     this.keepRaw(i, raw);
@@ -301,6 +303,7 @@ export class ErrorTable implements Iterable<ErrorRequest> {
       this.vhosts.set(i, str(src.vhosts.get(k)));
       this.agents.set(i, str(src.agents.get(k)));
       this.hosts.set(i, str(src.hosts.get(k)));
+      if (src.hosts.get(k) >= 0) this.rowsWithHost++;
       this.sources.set(i, str(src.sources.get(k)));
       this.upstreams.set(i, up(src.upstreams.get(k)));
       this.keepRawFrom(i, src, k);
@@ -339,6 +342,7 @@ export class ErrorTable implements Iterable<ErrorRequest> {
       for (let i = 0; i < n; i++) col.set(i, p.i32[c * n + i] ?? -1);
     });
     t.rows = n;
+    for (let i = 0; i < n; i++) if (t.hosts.get(i) >= 0) t.rowsWithHost++;
     for (const s of p.strings) t.strings.id(s, s);
     for (const u of p.upstreams) t.upstreamLists.id(upstreamKey(u), u);
     t.raw = Buffer.from(p.raw.buffer, p.raw.byteOffset, p.raw.byteLength);
@@ -391,6 +395,20 @@ export class ErrorTable implements Iterable<ErrorRequest> {
     return this.agents.get(i);
   }
 
+  familyAt(i: number): ErrorRequest['family'] {
+    return FAMILIES[this.flags.get(i) & 3] ?? 'nginx-access';
+  }
+
+  /** The row's upstream lists ($upstream_addr, _status, _response_time), shared between rows. */
+  upstreamsAt(i: number): Readonly<Upstreams> | undefined {
+    return this.upstreamLists.get(this.upstreams.get(i));
+  }
+
+  /** True when some row names its host (syslog/journald input, or --host): else per-host counts are empty. */
+  get hasHosts(): boolean {
+    return this.rowsWithHost > 0;
+  }
+
   hostAt(i: number): string | undefined {
     return this.strings.get(this.hosts.get(i));
   }
@@ -418,9 +436,15 @@ export class ErrorTable implements Iterable<ErrorRequest> {
     return this.row(i);
   }
 
+  /**
+   * Every field is set, absent ones to undefined: one object shape for every row, so that the rules'
+   * property reads stay monomorphic (a shape per combination of present fields made them megamorphic).
+   */
   private row(i: number): ErrorRequest {
     const flags = this.flags.get(i);
-    const e: ErrorRequest = {
+    const rt = this.requestTimes.get(i);
+    const u = this.upstreamLists.get(this.upstreams.get(i));
+    return {
       time: this.times.get(i),
       timeIsStart: (flags & START_FLAG) !== 0,
       status: this.statuses.get(i),
@@ -428,26 +452,19 @@ export class ErrorTable implements Iterable<ErrorRequest> {
       request: this.strings.get(this.requests.get(i)) ?? '',
       method: this.strings.get(this.methods.get(i)) ?? '',
       path: this.strings.get(this.paths.get(i)) ?? '',
+      vhost: this.strings.get(this.vhosts.get(i)),
+      userAgent: this.strings.get(this.agents.get(i)),
+      requestTime: rt === rt ? rt : undefined,
+      upstreamAddr: u?.addr,
+      upstreamStatus: u?.status,
+      upstreamResponseTime: u?.responseTime,
+      host: this.strings.get(this.hosts.get(i)),
       family: FAMILIES[flags & 3] ?? 'nginx-access',
       source: this.strings.get(this.sources.get(i)) ?? '',
       line: this.lines.get(i) >>> 0,
     };
-    const vhost = this.strings.get(this.vhosts.get(i));
-    if (vhost !== undefined) e.vhost = vhost;
-    const ua = this.strings.get(this.agents.get(i));
-    if (ua !== undefined) e.userAgent = ua;
-    const rt = this.requestTimes.get(i);
-    if (rt === rt) e.requestTime = rt;
-    const u = this.upstreamLists.get(this.upstreams.get(i));
-    if (u !== undefined) {
-      if (u.addr !== undefined) e.upstreamAddr = u.addr;
-      if (u.status !== undefined) e.upstreamStatus = u.status;
-      if (u.responseTime !== undefined) e.upstreamResponseTime = u.responseTime;
-    }
-    const host = this.strings.get(this.hosts.get(i));
-    if (host !== undefined) e.host = host;
-    return e;
   }
+
 
   /** The row's line as read (cut to 512 characters), or undefined when it was not kept and not read again. */
   rawOf(i: number): string | undefined {

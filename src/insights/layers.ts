@@ -1,6 +1,6 @@
 // Failing layer first: the hosting guide's order (proxy → origin → app → dependency → system), and whether
 // the web server made the 5xx itself or passed on what the backend answered.
-import type { ErrorRequest } from '../digest/digest.js';
+import type { Upstreams } from '../digest/error-table.js';
 import type { Diagnosis } from '../diagnose/diagnose.js';
 import type { CulpritReport, Layer, LayerReport, OriginSplit } from '../report/schema.js';
 
@@ -42,8 +42,7 @@ export function layerReports(diagnosis: Diagnosis): LayerReport[] {
   });
 }
 
-function lastUpstreamStatus(e: ErrorRequest): number | undefined {
-  const s = e.upstreamStatus;
+function lastUpstreamStatus(s: readonly (number | null)[] | undefined): number | undefined {
   if (!s) return undefined;
   for (let i = s.length - 1; i >= 0; i--) {
     const v = s[i];
@@ -54,23 +53,23 @@ function lastUpstreamStatus(e: ErrorRequest): number | undefined {
 
 type Origin = 'webServer' | 'backend' | 'unknown';
 
-function originOf(e: ErrorRequest, causeId: string | undefined, causeLayer: Layer | undefined): Origin {
-  if (e.upstreamStatus !== undefined || e.upstreamAddr !== undefined) {
-    const us = lastUpstreamStatus(e);
+function originOf(status: number, up: Readonly<Upstreams> | undefined, causeId: string | undefined, causeLayer: Layer | undefined): Origin {
+  if (up !== undefined && (up.status !== undefined || up.addr !== undefined)) {
+    const us = lastUpstreamStatus(up.status);
     // '-': no upstream was contacted (limit_req, a static 5xx, a config error)
     if (us === undefined) return 'webServer';
     // error_page or the proxy replaced the backend's answer
-    if (us !== e.status) return 'webServer';
+    if (us !== status) return 'webServer';
     // nginx records 502/504 in $upstream_status when it gave up on the connection itself
     // (ngx_http_upstream_next), so equal values only mean "passed through" when a rule found the backend
     // answering on its own (backend-5xx: no nginx error line for the request)
-    if (e.status === 502 || e.status === 504) return causeId === 'backend-5xx' ? 'backend' : 'webServer';
+    if (status === 502 || status === 504) return causeId === 'backend-5xx' ? 'backend' : 'webServer';
     return 'backend';
   }
   // Apache and plain combined logs carry no upstream status: fall back on what the cause says
   if (causeLayer === 'edge' || causeLayer === 'web') return 'webServer';
-  if (e.status === 500 && (causeLayer === 'app' || causeLayer === 'dep')) return 'backend';
-  if ((e.status === 502 || e.status === 503 || e.status === 504) && (causeLayer === 'fpm' || causeLayer === 'os')) return 'webServer';
+  if (status === 500 && (causeLayer === 'app' || causeLayer === 'dep')) return 'backend';
+  if ((status === 502 || status === 503 || status === 504) && (causeLayer === 'fpm' || causeLayer === 'os')) return 'webServer';
   return 'unknown';
 }
 
@@ -79,11 +78,12 @@ export function originSplit(diagnosis: Diagnosis): OriginSplit {
   for (const c of diagnosis.causes) layerOf.set(c.rule.id, c.rule.layer);
   const n: Record<Origin, number> = { webServer: 0, backend: 0, unknown: 0 };
   const families = new Set<string>();
-  diagnosis.ctx.errors.forEach((e, i) => {
+  const errors = diagnosis.ctx.errors;
+  for (let i = 0; i < errors.length; i++) {
     const cause = diagnosis.attribution.get(i);
-    n[originOf(e, cause, cause === undefined ? undefined : layerOf.get(cause))]++;
-    families.add(e.family);
-  });
+    n[originOf(errors.statusAt(i), errors.upstreamsAt(i), cause, cause === undefined ? undefined : layerOf.get(cause))]++;
+    families.add(errors.familyAt(i));
+  }
   const server = families.size === 1 && families.has('nginx-access') ? 'nginx' : families.size === 1 && families.has('apache-access') ? 'Apache' : 'the web server';
   const total = n.webServer + n.backend + n.unknown;
   const parts: string[] = [];

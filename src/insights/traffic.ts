@@ -14,14 +14,15 @@ export function requestIndex(digest: Digest): RequestIndex {
   const table = digest.buckets;
   // rows in order of their second: the prefix sums need them sorted, and the table keeps arrival order
   const order = table.rowsInTimeOrder();
+  const view = table.columnsView();
   const secs = new Float64Array(order.length);
   const total = new Float64Array(secs.length + 1);
   const bots = new Float64Array(secs.length + 1);
   for (let i = 0; i < order.length; i++) {
     const r = order[i] ?? 0;
-    secs[i] = table.secAt(r);
-    total[i + 1] = (total[i] ?? 0) + table.totalAt(r);
-    bots[i + 1] = (bots[i] ?? 0) + table.botsAt(r);
+    secs[i] = view.secs[r] ?? 0;
+    total[i + 1] = (total[i] ?? 0) + (view.totals[r] ?? 0);
+    bots[i + 1] = (bots[i] ?? 0) + (view.bots[r] ?? 0);
   }
   /** index of the first second >= sec */
   const lower = (sec: number): number => {

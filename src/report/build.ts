@@ -119,9 +119,12 @@ function upstreamsOf(c: DiagnosedCause, diagnosis: Diagnosis): string[] {
 /** Hosts of the credited 5xx (with their counts), then hosts that only show in the cause's signals. */
 function hostsOf(c: DiagnosedCause, diagnosis: Diagnosis): CauseReport['hosts'] {
   const counts = new Map<string, number>();
-  for (const i of c.errors) {
-    const h = diagnosis.ctx.errors.hostAt(i);
-    if (h !== undefined) counts.set(h, (counts.get(h) ?? 0) + 1);
+  const errors = diagnosis.ctx.errors;
+  if (errors.hasHosts) {
+    for (const i of c.errors) {
+      const h = errors.hostAt(i);
+      if (h !== undefined) counts.set(h, (counts.get(h) ?? 0) + 1);
+    }
   }
   const fromSignal = (s: Signal | undefined): void => {
     if (s?.host !== undefined && !counts.has(s.host)) counts.set(s.host, 0);
@@ -142,11 +145,11 @@ function hostsReport(causes: readonly CauseReport[], diagnosis: Diagnosis): Host
     return h;
   };
   const errors = diagnosis.ctx.errors;
-  for (let i = 0; i < errors.length; i++) {
+  for (let i = 0; errors.hasHosts && i < errors.length; i++) {
     const h = errors.hostAt(i);
     if (h !== undefined) entry(h).errors5xx++;
   }
-  for (const i of diagnosis.unexplained) {
+  for (const i of errors.hasHosts ? diagnosis.unexplained : []) {
     const h = errors.hostAt(i);
     if (h !== undefined) entry(h).unexplained++;
   }
@@ -205,9 +208,10 @@ function timelineStep(from: number, to: number): number {
 
 function timeline(digest: Digest, diagnosis: Diagnosis, tz: string): { rows: Report['timeline']; step: number } {
   const table = digest.buckets;
+  const { secs, totals } = table.columnsView();
   let from = Infinity, to = -Infinity;
-  for (let r = 0; r < table.size; r++) {
-    const t = table.secAt(r) * BUCKET_MS;
+  for (let r = 0; r < secs.length; r++) {
+    const t = (secs[r] ?? NaN) * BUCKET_MS;
     if (t < from) from = t;
     if (t > to) to = t;
   }
@@ -215,28 +219,29 @@ function timeline(digest: Digest, diagnosis: Diagnosis, tz: string): { rows: Rep
   const step = timelineStep(from, to);
   const start = Math.floor(from / step) * step;
   const n = Math.floor((to - start) / step) + 1;
-  const rows = Array.from({ length: n }, (_, i) => ({
-    t: start + i * step,
-    requests: 0,
-    errors5xx: 0,
-    byCause: {} as Record<string, number>,
-  }));
   // by columns, not by second: one pass per status over plain arrays instead of a map per second
-  const rowOf = new Int32Array(table.size);
-  for (let r = 0; r < table.size; r++) {
-    const i = Math.floor((table.secAt(r) * BUCKET_MS - start) / step);
+  const requests = new Float64Array(n);
+  const errors5xx = new Float64Array(n);
+  const rowOf = new Int32Array(secs.length);
+  for (let r = 0; r < secs.length; r++) {
+    const i = Math.floor(((secs[r] ?? 0) * BUCKET_MS - start) / step);
     rowOf[r] = i;
-    const row = rows[i];
-    if (row) row.requests += table.totalAt(r);
+    requests[i] = (requests[i] ?? 0) + (totals[r] ?? 0);
   }
   for (const st of table.statuses) {
     if (!is5xxKey(String(st))) continue;
     const counts = table.countsOf(st);
     for (let r = 0; r < counts.length; r++) {
-      const row = rows[rowOf[r] ?? -1];
-      if (row) row.errors5xx += counts[r] ?? 0;
+      const i = rowOf[r] ?? 0;
+      errors5xx[i] = (errors5xx[i] ?? 0) + (counts[r] ?? 0);
     }
   }
+  const rows = Array.from({ length: n }, (_, i) => ({
+    t: start + i * step,
+    requests: requests[i] ?? 0,
+    errors5xx: errors5xx[i] ?? 0,
+    byCause: {} as Record<string, number>,
+  }));
   const errors = diagnosis.ctx.errors;
   for (let i = 0; i < errors.length; i++) {
     const row = rows[Math.floor((errors.timeAt(i) - start) / step)];
