@@ -3,7 +3,7 @@
 import { readSources, type ReadOptions } from './cli/read.js';
 import { accessCounter, addRecord, createDigest, normalize, type Digest } from './digest/digest.js';
 import { diagnose, type Diagnosis } from './diagnose/diagnose.js';
-import type { InputSummary } from './input/ingest.js';
+import type { InputSummary } from './input/summary.js';
 import type { Source } from './input/sources.js';
 import { rereadLines } from './input/reread.js';
 import { buildReport, evidenceRows } from './report/build.js';

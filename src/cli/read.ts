@@ -1,7 +1,8 @@
 // Reads every source in turn, handing records to a sink; shared by analyze and parse.
 import type { AccessCount } from '../formats/access-common.js';
 import type { FormatId, LogRecord } from '../formats/types.js';
-import { describeReadError, emptySummary, ingestSource, type InputSummary } from '../input/ingest.js';
+import { describeReadError, ingestSource } from '../input/ingest.js';
+import { emptySummary, type InputSummary } from '../input/summary.js';
 import type { Source } from '../input/sources.js';
 
 export interface ReadOptions {

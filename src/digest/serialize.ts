@@ -5,7 +5,7 @@
 // The round trip is exact: JSON cannot hold NaN or ±Infinity (a line without a time, an empty coverage
 // range), so non-finite numbers are written as {"$num":"NaN"}. No log-derived value is ever an object
 // (log text only arrives as strings), so that tag cannot be forged by a log line.
-import type { InputSummary } from '../input/ingest.js';
+import type { InputSummary } from '../input/summary.js';
 import type { Signal } from '../signals/types.js';
 import { BucketTable, DIGEST_VERSION, type Bucket, type Digest, type SignalOverflow } from './digest.js';
 import { rowsOf, tableOf as errorTableOf, type ErrorRow } from './error-table.js';

@@ -4,11 +4,11 @@
 // stdin is read as it comes while the reports go on.
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { FormatId } from '../formats/types.js';
-import { ingestSource, type InputSummary } from '../input/ingest.js';
+import { ingestSource } from '../input/ingest.js';
 import type { Source } from '../input/sources.js';
 import type { Diagnosis } from '../diagnose/diagnose.js';
 import type { Report } from '../report/schema.js';
-import { emptySummary } from '../input/ingest.js';
+import { emptySummary, type InputSummary } from '../input/summary.js';
 import { parseRotated } from '../input/rotation.js';
 import { NewFiles } from './discover.js';
 import { Ingester } from './ingester.js';

@@ -1,13 +1,11 @@
 // Bytes → records for one followed file, fed chunk by chunk as the file grows. The one-shot reader
-// (input/ingest.ts) owns its read loop; here the bytes arrive over minutes and across rotations, so the same
-// steps — sniff the family on the first lines, parse with it, try the other families on lines it does not
-// know, count and sample the rest — are driven from outside.
-import { formatById, formats } from '../formats/index.js';
-import { LineResult, type FormatId, type LineParser, type LogFormat, type LogRecord, type ParseContext } from '../formats/types.js';
-import { countUnrecognized, emptySummary, sniffFormat, type InputSummary } from '../input/ingest.js';
+// (input/ingest.ts) owns its read loop; here the bytes arrive over minutes and across rotations, and the
+// same LineRouter (input/route.ts) chooses the family and routes the lines.
+import { formatById } from '../formats/index.js';
+import type { FormatId, LogRecord } from '../formats/types.js';
 import { LineSplitter } from '../input/lines.js';
-
-const SNIFF_LINES = 50;
+import { LineRouter } from '../input/route.js';
+import { emptySummary, type InputSummary } from '../input/summary.js';
 
 export interface IngesterOptions {
   tz: string;
@@ -19,15 +17,7 @@ export interface IngesterOptions {
 
 export class Ingester {
   readonly summary: InputSummary;
-  private readonly ctx: ParseContext;
-  private readonly fallbackCtx: ParseContext;
-  private readonly forced: LogFormat | undefined;
-  private chosen: LogFormat | undefined;
-  private primary: LineParser | null = null;
-  private fallbacks = new Map<FormatId, LineParser>();
-  /** lines held until the family is chosen; null once it is */
-  private pending: { text: string; lineNo: number }[] | null = [];
-  private pendingNonBlank = 0;
+  private readonly router: LineRouter;
   private splitter: LineSplitter;
   /** the file renamed away by a rotation, still read while its writer may append to it */
   private retired: LineSplitter | null = null;
@@ -40,40 +30,36 @@ export class Ingester {
   constructor(path: string, opts: IngesterOptions) {
     const summary = emptySummary(path);
     this.summary = summary;
-    this.ctx = {
-      tz: opts.tz,
-      // year-less stamps of a live file are from about now, however long the follower has been running
-      get referenceTime() {
-        return Date.now();
+    this.router = new LineRouter(summary, {
+      ctx: {
+        tz: opts.tz,
+        // year-less stamps of a live file are from about now, however long the follower has been running
+        get referenceTime() {
+          return Date.now();
+        },
+        source: path,
+        nginxLogFormat: opts.nginxLogFormat,
+        apacheLogFormat: opts.apacheLogFormat,
+        emit: (r) => {
+          summary.records++;
+          const t = r.time;
+          if (t === t) {
+            if (!(t >= summary.from)) summary.from = t;
+            if (!(t <= summary.to)) summary.to = t;
+          }
+          opts.onRecord(r);
+        },
       },
-      source: path,
-      nginxLogFormat: opts.nginxLogFormat,
-      apacheLogFormat: opts.apacheLogFormat,
-      emit: (r) => {
-        summary.records++;
-        const t = r.time;
-        if (t === t) {
-          if (!(t >= summary.from)) summary.from = t;
-          if (!(t <= summary.to)) summary.to = t;
-        }
-        opts.onRecord(r);
-      },
-    };
-    this.fallbackCtx = { ...this.ctx, fallback: true };
-    this.forced = opts.inputFormat ? formatById(opts.inputFormat) : undefined;
+      forced: opts.inputFormat ? formatById(opts.inputFormat) : undefined,
+      user: { nginx: opts.nginxLogFormat, apache: opts.apacheLogFormat },
+    });
     this.splitter = this.newSplitter();
   }
 
   private newSplitter(): LineSplitter {
     return new LineSplitter((text, lineNo) => {
       this.dirty = true;
-      if (this.pending === null) {
-        this.handle(text, lineNo);
-        return;
-      }
-      this.pending.push({ text, lineNo });
-      if (text.trim() !== '') this.pendingNonBlank++;
-      if (this.pendingNonBlank >= SNIFF_LINES) this.choose();
+      this.router.line(text, lineNo);
     });
   }
 
@@ -89,10 +75,9 @@ export class Ingester {
    * stack trace), since no next line may come to close it.
    */
   settle(idle: boolean): void {
-    if (this.pendingNonBlank > 0) this.choose();
+    if (this.router.holding) this.router.choose();
     if (idle && this.dirty) {
-      this.primary?.flush();
-      for (const p of this.fallbacks.values()) p.flush();
+      this.router.flush();
       this.dirty = false;
     }
   }
@@ -137,45 +122,5 @@ export class Ingester {
     const r = this.retired?.stats;
     this.summary.lines = this.linesDone + (r?.lines ?? 0) + this.splitter.stats.lines;
     this.summary.truncatedLines = this.truncatedDone + (r?.truncated ?? 0) + this.splitter.stats.truncated;
-  }
-
-  private choose(): void {
-    const lines = this.pending;
-    if (lines === null) return;
-    this.pending = null;
-    this.pendingNonBlank = 0;
-    const chosen = this.forced ?? sniffFormat(lines.filter((l) => l.text.trim() !== '').map((l) => l.text)).format;
-    if (chosen) {
-      this.chosen = chosen;
-      this.primary = chosen.createParser(this.ctx);
-      this.summary.format = chosen.id;
-    }
-    for (const l of lines) this.handle(l.text, l.lineNo);
-  }
-
-  private fallbackParser(f: LogFormat): LineParser {
-    let p = this.fallbacks.get(f.id);
-    if (!p) {
-      p = f.createParser(this.fallbackCtx);
-      this.fallbacks.set(f.id, p);
-    }
-    return p;
-  }
-
-  private handle(text: string, lineNo: number): void {
-    if (this.primary !== null) {
-      if (this.primary.line(text, lineNo) !== LineResult.Unrecognized) return;
-    } else if (text.trim() === '') {
-      return;
-    }
-    for (const f of formats) {
-      if (f.id === this.chosen?.id) continue;
-      const r = this.fallbackParser(f).line(text, lineNo);
-      if (r === LineResult.Record || r === LineResult.Continuation) {
-        this.summary.alsoFound[f.id] = (this.summary.alsoFound[f.id] ?? 0) + 1;
-        return;
-      }
-    }
-    countUnrecognized(this.summary, text, lineNo);
   }
 }

@@ -4,7 +4,7 @@ import { readSources } from '../cli/read.js';
 import { addRecord, createDigest, normalize, type Digest } from '../digest/digest.js';
 import { diagnose, type Diagnosis } from '../diagnose/diagnose.js';
 import type { LogRecord } from '../formats/types.js';
-import type { InputSummary } from '../input/ingest.js';
+import type { InputSummary } from '../input/summary.js';
 import type { Source } from '../input/sources.js';
 import type { AnalyzeOptions } from '../pipeline.js';
 import { rereadLines } from '../input/reread.js';

@@ -3,7 +3,7 @@ import { BUCKET_MS, statusTotals, type Digest } from '../digest/digest.js';
 import type { ErrorTable } from '../digest/error-table.js';
 import type { Claim } from '../rules/types.js';
 import type { Diagnosis, DiagnosedCause } from '../diagnose/diagnose.js';
-import type { InputSummary } from '../input/ingest.js';
+import type { InputSummary } from '../input/summary.js';
 import { computeInsights } from '../insights/index.js';
 import type { Signal } from '../signals/types.js';
 import { formatInZone } from '../time/zone.js';

@@ -2,7 +2,7 @@
 // buckets travel packed in one transferred Float64Array (see packDigest).
 import type { PackedDigest } from '../digest/digest.js';
 import type { FormatId } from '../formats/types.js';
-import type { InputSummary } from '../input/ingest.js';
+import type { InputSummary } from '../input/summary.js';
 import type { Source } from '../input/sources.js';
 import type { BlockReport, TaskOptions } from './task.js';
 

@@ -5,7 +5,8 @@ import { countFilter, timeFilter } from '../cli/read.js';
 import { accessCounter, addRecord, createDigest, type AccessCounter, type Digest } from '../digest/digest.js';
 import type { AccessScanState } from '../formats/access-line.js';
 import type { FormatId } from '../formats/types.js';
-import { ingestSource, type IngestOptions, type InputSummary } from '../input/ingest.js';
+import { ingestSource, type IngestOptions } from '../input/ingest.js';
+import type { InputSummary } from '../input/summary.js';
 import type { Source } from '../input/sources.js';
 
 /** The reading options that cross to a worker (plain data). */

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { accessCounter, addRecord, createDigest, normalize, type Digest } from '../../src/digest/digest.js';
-import { ingestSource, type InputSummary } from '../../src/input/ingest.js';
+import { ingestSource } from '../../src/input/ingest.js';
+import type { InputSummary } from '../../src/input/summary.js';
 import { resolveSources } from '../../src/input/sources.js';
 import { accessLines } from '../access-generator.js';
 

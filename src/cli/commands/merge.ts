@@ -7,7 +7,7 @@ import type { Argv } from 'yargs';
 import { merge, type Digest } from '../../digest/digest.js';
 import { deserializeDigest, DigestFileError, type SavedDigest } from '../../digest/serialize.js';
 import { reportDigestWithLines } from '../../follow/session.js';
-import type { InputSummary } from '../../input/ingest.js';
+import type { InputSummary } from '../../input/summary.js';
 import { isValidZone } from '../../time/zone.js';
 import { EXIT_INPUT, EXIT_OK, toolVersion, warn, writeOut } from '../io.js';
 import { UsageError } from '../options.js';
