@@ -5,7 +5,7 @@ import { formatById } from '../formats/index.js';
 import type { FormatId, LogRecord } from '../formats/types.js';
 import { LineSplitter } from '../input/lines.js';
 import { LineRouter } from '../input/route.js';
-import { emptySummary, type InputSummary } from '../input/summary.js';
+import { countRecord, emptySummary, type InputSummary } from '../input/summary.js';
 
 export interface IngesterOptions {
   tz: string;
@@ -41,12 +41,7 @@ export class Ingester {
         nginxLogFormat: opts.nginxLogFormat,
         apacheLogFormat: opts.apacheLogFormat,
         emit: (r) => {
-          summary.records++;
-          const t = r.time;
-          if (t === t) {
-            if (!(t >= summary.from)) summary.from = t;
-            if (!(t <= summary.to)) summary.to = t;
-          }
+          countRecord(summary, r.time);
           opts.onRecord(r);
         },
       },

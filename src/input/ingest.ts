@@ -10,7 +10,7 @@ import { DEFAULT_MAX_LINE, LineSplitter } from './lines.js';
 import { openInput, type OpenedInput } from './open.js';
 import { chooseFormat, LineRouter, SNIFF_LINES, SNIFF_MAX_PHYSICAL } from './route.js';
 import type { Source } from './sources.js';
-import { emptySummary, type InputSummary } from './summary.js';
+import { countRecord, emptySummary, type InputSummary } from './summary.js';
 
 export interface IngestOptions {
   tz: string;
@@ -60,21 +60,12 @@ export async function ingestSource(src: Source, opts: IngestOptions): Promise<In
   const summary = emptySummary(src.path);
 
   const emit = (r: LogRecord): void => {
-    summary.records++;
-    const t = r.time;
-    if (t === t) {
-      if (!(t >= summary.from)) summary.from = t;
-      if (!(t <= summary.to)) summary.to = t;
-    }
+    countRecord(summary, r.time);
     opts.onRecord(r);
   };
   const onCount = opts.onCount;
   const count: AccessCount | undefined = onCount && ((family, t, status, userAgent, upstreamFailed, busySeconds) => {
-    summary.records++;
-    if (t === t) {
-      if (!(t >= summary.from)) summary.from = t;
-      if (!(t <= summary.to)) summary.to = t;
-    }
+    countRecord(summary, t);
     onCount(family, t, status, userAgent, upstreamFailed, busySeconds);
   });
   const ctx: ParseContext = {

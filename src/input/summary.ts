@@ -33,6 +33,15 @@ export function emptySummary(path: string): InputSummary {
   };
 }
 
+/** Counts a record (or a counted access line) and widens the input's time range to its time. */
+export function countRecord(summary: InputSummary, time: number): void {
+  summary.records++;
+  if (time === time) {
+    if (!(time >= summary.from)) summary.from = time;
+    if (!(time <= summary.to)) summary.to = time;
+  }
+}
+
 /** Counts a line no family knew and keeps the first few, cut, as samples for the report. */
 export function countUnrecognized(summary: InputSummary, text: string, lineNo: number): void {
   summary.unrecognized++;
