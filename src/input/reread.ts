@@ -7,7 +7,8 @@ import { maxOf } from '../numbers.js';
 
 /**
  * Reads again, file by file, the lines of these rows that are not at hand, and hands them to the table.
- * A row of stdin, of a file gone or changed since (the line no longer holds the request), stays without.
+ * A row of stdin, of a file gone or changed since (the line no longer holds the client and the status),
+ * stays without. (Not the request: the row's is unescaped, the line may hold it escaped.)
  */
 export async function rereadLines(errors: ErrorTable, rows: readonly number[]): Promise<void> {
   const wanted = new Map<string, Map<number, number[]>>();
@@ -32,7 +33,7 @@ async function readLinesOf(errors: ErrorTable, path: string, byLine: Map<number,
     const rows = byLine.get(lineNo);
     if (!rows) return;
     left--;
-    for (const i of rows) if (text.includes(errors.requestAt(i))) errors.setRaw(i, text);
+    for (const i of rows) if (text.includes(errors.clientAt(i)) && text.includes(String(errors.statusAt(i)))) errors.setRaw(i, text);
   });
   try {
     const opened = await openInput({ path, kind: 'file' });

@@ -86,6 +86,20 @@ describe('rereadLines', () => {
   });
 });
 
+describe('rereadLines, escaped requests', () => {
+  it('finds the line of a request that the log escaped (\\x22 in the line, a quote in the row)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'logsleuth-reread-'));
+    const file = join(dir, 'access.log');
+    const escaped = '198.51.100.7 - - [12/Jan/2026:10:00:05 +0000] "GET /search?q=\\x22x\\x22 HTTP/1.1" 502 157 "-" "curl/8.0"';
+    writeFileSync(file, `${LINES[0]}\n${escaped}\n`);
+    const t = new ErrorTable(0);
+    for (const r of records([LINES[0] ?? '', escaped], file)) t.addRecord(r);
+    expect(t.requestAt(1)).toBe('GET /search?q="x" HTTP/1.1');
+    await rereadLines(t, [1]);
+    expect(t.rawOf(1)).toBe(escaped);
+  });
+});
+
 describe('a digest with more 5xx than a call has arguments', () => {
   it('diagnoses and reports 150,000 5xx without a stack overflow', async () => {
     const { diagnose } = await import('../../src/diagnose/diagnose.js');
