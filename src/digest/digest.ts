@@ -144,6 +144,12 @@ export class BucketTable {
     return { secs: this.secs.subarray(0, this.rows), totals: this.totals.subarray(0, this.rows), bots: this.botCounts.subarray(0, this.rows) };
   }
 
+  /** Requests in one second (0 when it has none). */
+  requestsIn(sec: number): number {
+    const r = this.find(sec);
+    return r < 0 ? 0 : (this.totals[r] ?? 0);
+  }
+
   /** Requests over all seconds. */
   get requests(): number {
     return this.allRequests;

@@ -3,7 +3,6 @@
 // .maintenance), a framework error page with logging off, an HTTP backend relaying its own gateway error.
 // Residual: it names who produced the error, not why, and loses ties to every rule that knows more.
 import type { DiagnoseContext } from '../diagnose/context.js';
-import type { ErrorRequest } from '../digest/digest.js';
 import type { FixDirective } from '../report/schema.js';
 import type { Signal } from '../signals/types.js';
 import { duration, isRequestScoped } from './lib-app.js';
@@ -27,8 +26,7 @@ function explains(s: Signal): boolean {
 }
 
 /** The status the last upstream try answered, or undefined when the log format has no $upstream_status. */
-function lastUpstreamStatus(e: ErrorRequest): number | null | undefined {
-  const us = e.upstreamStatus;
+function lastUpstreamStatus(us: readonly (number | null)[] | undefined): number | null | undefined {
   if (!us || us.length === 0) return undefined;
   return us[us.length - 1] ?? null;
 }
@@ -97,20 +95,24 @@ export const rule: Rule = {
     }
 
     const byVariant = new Map<string, Claim[]>();
-    ctx.errors.forEach((e, i) => {
-      if (named.has(i) || e.status < 500 || e.status > 599) return;
-      const us = lastUpstreamStatus(e);
+    // columns, not objects: this looks at every 5xx
+    const errors = ctx.errors;
+    for (let i = 0; i < errors.length; i++) {
+      const status = errors.statusAt(i);
+      if (named.has(i) || status < 500 || status > 599) continue;
+      const us = lastUpstreamStatus(errors.upstreamsAt(i)?.status);
+      const time = errors.timeAt(i);
       let confidence: number;
       // nginx itself records $upstream_status 502/504 when its connect or read fails: only a web-server
       // error log that covers the moment and stays silent says the backend relayed them
-      if (us === e.status && ((e.status !== 502 && e.status !== 504) || errorLogCovers(ctx, e.time))) confidence = UPSTREAM_SHAPE;
-      else if (us === undefined && (e.status === 500 || e.status === 503) && errorLogCovers(ctx, e.time)) confidence = ACCESS_SHAPE;
-      else return;
-      const variant = variantOf(e.status);
+      if (us === status && ((status !== 502 && status !== 504) || errorLogCovers(ctx, time))) confidence = UPSTREAM_SHAPE;
+      else if (us === undefined && (status === 500 || status === 503) && errorLogCovers(ctx, time)) confidence = ACCESS_SHAPE;
+      else continue;
+      const variant = variantOf(status);
       let l = byVariant.get(variant);
       if (!l) byVariant.set(variant, (l = []));
       l.push({ error: i, confidence, why: 'access-log shape' });
-    });
+    }
 
     const noErrorLog = !ctx.has('nginx-error') && !ctx.has('apache-error');
     const out: Finding[] = [];

@@ -36,19 +36,22 @@ const STATIC_INFERRED = 0.6;
 
 /** Requests per second in [from, to] against the hour before (the §5.1 sub-diagnosis). */
 function rateRatio(ctx: DiagnoseContext, from: number, to: number): number | undefined {
-  let inEp = 0, before = 0, beforeSecs = 0;
+  let inEp = 0, before = 0, beforeSecs = 0, firstSeen = Infinity;
   const f = Math.floor(from / BUCKET_MS), t = Math.floor(to / BUCKET_MS), h = f - 3600;
-  for (const [sec, b] of ctx.digest.buckets) {
-    if (sec >= f && sec <= t) inEp += b.total;
+  // the columns, not the table's Map view: that makes a bucket object per second of the log
+  const { secs, totals } = ctx.digest.buckets.columnsView();
+  for (let r = 0; r < secs.length; r++) {
+    const sec = secs[r] ?? NaN;
+    if (sec >= f && sec <= t) inEp += totals[r] ?? 0;
     else if (sec >= h && sec < f) {
-      before += b.total;
+      before += totals[r] ?? 0;
       beforeSecs++;
+      if (sec < firstSeen) firstSeen = sec;
     }
   }
   // too little history to compare with: say nothing rather than guess
   if (beforeSecs < 60 || before === 0) return undefined;
   const span = Math.max(1, t - f + 1);
-  const firstSeen = Math.min(...[...ctx.digest.buckets.keys()].filter((s) => s >= h && s < f));
   return inEp / span / (before / Math.max(1, f - firstSeen));
 }
 
@@ -82,11 +85,11 @@ function staticPoolClaims(ctx: DiagnoseContext, covered: Set<number>): { claims:
   if (slow.length < 5) return { claims: [], evidence: [] };
   const joined = analysis(ctx).joined;
   const timeouts: { i: number; s: Signal }[] = [];
-  ctx.errors.forEach((e, i) => {
-    if (e.status !== 504 || covered.has(i)) return;
+  for (let i = 0; i < ctx.errors.length; i++) {
+    if (ctx.errors.statusAt(i) !== 504 || covered.has(i)) continue;
     const s = (joined.get(i) ?? []).find(isTimeoutSignal);
     if (s) timeouts.push({ i, s });
-  });
+  }
   const claims: Claim[] = [];
   const evidence: Signal[] = [];
   for (let k = 0; k < timeouts.length; ) {

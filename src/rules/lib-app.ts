@@ -38,7 +38,10 @@ function longestRun(ctx: DiagnoseContext): number {
   let v = longestRunCache.get(ctx);
   if (v === undefined) {
     v = APACHE_UNKNOWN_RUN_MS + SLACK_MS;
-    for (const e of ctx.errors) if (e.requestTime !== undefined) v = Math.max(v, e.requestTime * SEC + SLACK_MS);
+    for (let i = 0; i < ctx.errors.length; i++) {
+      const rt = ctx.errors.requestTimeAt(i);
+      if (rt === rt) v = Math.max(v, rt * SEC + SLACK_MS);
+    }
     v = Math.min(v, MAX_RUN_MS);
     longestRunCache.set(ctx, v);
   }

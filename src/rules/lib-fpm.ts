@@ -386,22 +386,25 @@ function joinRequests(ctx: DiagnoseContext, a: FpmAnalysis): void {
 
 function victimsOf(ctx: DiagnoseContext, joined: Map<number, Signal[]>): Victim[] {
   const out: Victim[] = [];
-  ctx.errors.forEach((e, i) => {
-    if (e.status === 504 || e.status < 500) return;
+  for (let i = 0; i < ctx.errors.length; i++) {
+    const status = ctx.errors.statusAt(i);
+    if (status === 504 || status < 500) continue;
     const lines = joined.get(i);
     const close = lines?.find(isCloseSignal);
+    // without a request-scoped line, only a 502/503, and only when the error log that would have one is not there to ask
+    if (!close && ((lines !== undefined && lines.length > 0) || (status !== 502 && status !== 503))) continue;
+    // the status and the joins first: a row is made into an object only when it may be a victim
+    const e = ctx.errors.at(i);
+    if (!e) continue;
     if (close) {
       out.push({ error: i, close, time: close.time, upstream: close.keys.upstreamKey ?? ctx.upstreamOf(e) });
-      return;
+      continue;
     }
-    // without a request-scoped line, only when the error log that would have one is not there to ask
-    if (lines && lines.length > 0) return;
-    if (e.status !== 502 && e.status !== 503) return;
-    if (covers(ctx, errorFamilyOf(e), endOf(e))) return;
+    if (covers(ctx, errorFamilyOf(e), endOf(e))) continue;
     const urt = upstreamSeconds(e);
-    if (urt !== undefined && urt <= FAST_FAILURE_S) return; // X-502-FAST: a connect failure, not a death
+    if (urt !== undefined && urt <= FAST_FAILURE_S) continue; // X-502-FAST: a connect failure, not a death
     out.push({ error: i, time: endOf(e), upstream: ctx.upstreamOf(e) });
-  });
+  }
   return out.sort((x, y) => x.time - y.time);
 }
 

@@ -148,7 +148,7 @@ export function accessGapAfter(ctx: DiagnoseContext, t: number, ms: number): boo
   if (!covered) return false;
   const from = Math.floor(t / BUCKET_MS) + 1;
   const to = Math.floor((t + ms) / BUCKET_MS);
-  for (let sec = from; sec <= to; sec++) if ((ctx.digest.buckets.get(sec)?.total ?? 0) > 0) return false;
+  for (let sec = from; sec <= to; sec++) if (ctx.digest.buckets.requestsIn(sec) > 0) return false;
   return true;
 }
 
@@ -158,7 +158,7 @@ export function longestAccessGapMs(ctx: DiagnoseContext, from: number, to: numbe
   let best = 0;
   let run = 0;
   for (let sec = Math.floor(from / BUCKET_MS); sec <= Math.floor(to / BUCKET_MS); sec++) {
-    if ((ctx.digest.buckets.get(sec)?.total ?? 0) > 0) run = 0;
+    if (ctx.digest.buckets.requestsIn(sec) > 0) run = 0;
     else if (++run > best) best = run;
   }
   return best * BUCKET_MS;

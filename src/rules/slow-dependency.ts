@@ -124,7 +124,7 @@ export const rule: Rule = {
     const fallbackLag = slowlogTimeout(ctx);
     // a request that was running at the trace ends at most its duration later: the longest logged 5xx
     let longest = 0;
-    for (const e of ctx.errors) if (e.requestTime !== undefined && e.requestTime > longest) longest = e.requestTime;
+    for (let i = 0; i < ctx.errors.length; i++) longest = Math.max(longest, ctx.errors.requestTimeAt(i) || 0);
     const horizon = (longest > 0 ? Math.min(longest, 3600) : 300) * SEC + 2 * SEC;
     for (const s of entries) {
       const lag = lagOf(ctx, s, fallbackLag);

@@ -83,23 +83,25 @@ export const rule: Rule = {
     const claims: Claim[] = [];
     const used: Signal[] = [];
     const missing = new Set<string>();
-    ctx.errors.forEach((e, i) => {
+    for (let i = 0; i < ctx.errors.length; i++) {
+      const status = ctx.errors.statusAt(i);
       const lines = a.joined.get(i) ?? [];
       const t = lines.find(isTimeoutSignal);
       if (t) {
         // Apache mod_proxy_http answers 502 on a read timeout (Part 7 #1); nginx 504
-        if (e.status === 504 || e.status === 502 || e.status === 503) {
+        if (status === 504 || status === 502 || status === 503) {
           claims.push(claim(i, JOINED, 'same request', t, `${symptomOf(t)} ← backend did not answer in time`));
           used.push(t);
         }
-        return;
+        continue;
       }
-      if (e.status !== 504 || lines.length > 0) return;
+      if (status !== 504 || lines.length > 0) continue;
+      const e = ctx.errors.at(i);
       // with the error log covering this time, a 504 without a timeout line was the backend's own answer
-      if (covers(ctx, errorFamilyOf(e), endOf(e))) return;
+      if (!e || covers(ctx, errorFamilyOf(e), endOf(e))) continue;
       missing.add(errorFamilyOf(e) === 'apache-error' ? 'Apache error log' : 'nginx error log');
       claims.push(claim(i, atRoundTimeout(e) !== undefined ? AT_TIMEOUT_NO_LOG : NO_LOG, 'access-log shape'));
-    });
+    }
     if (claims.length === 0) return [];
 
     const variant = dominant(used.map((s) => s.keys.variant ?? (s.sig === 'N-TIMEOUT' ? 'read' : 'timeout')))?.value ?? 'read';
