@@ -1,36 +1,10 @@
 // Line builders for the app-group rule tests (too-many-open-files, disk-full, database-unavailable,
 // php-fatal-error, backend-5xx): real formats, one day (12 Jan 2026, UTC), times as 'HH:MM:SS'.
-import { SOCK, UA } from './lines-common.js';
+import { SOCK, UA, accessBuilders } from './lines-common.js';
 export { SOCK, combined, fpm, phpLog, cause } from './lines-common.js';
 
-export interface AccessOpts {
-  rt?: number;
-  /** upstream response time; '-' when nginx never reached a backend */
-  urt?: number | '-';
-  ua?: string;
-  us?: number | string;
-}
-
-/** nginx access line: combined + rt/uct/uht/urt/ua/us, the format the corpus uses. */
-export function access(hms: string, client: string, request: string, status: number, o: AccessOpts = {}): string {
-  const reached = o.urt !== '-' && o.ua !== '-';
-  const rt = o.rt ?? 0.045;
-  const urt = o.urt === '-' ? '-' : (o.urt ?? rt).toFixed(3);
-  const ua = o.ua ?? (reached ? SOCK : '-');
-  const us = o.us ?? (reached ? status : '-');
-  const uct = reached ? '0.000' : '-';
-  return `${client} - - [12/Jan/2026:${hms} +0000] "${request}" ${status} 157 "-" "${UA}" rt=${rt.toFixed(3)} uct="${uct}" uht="${urt}" urt="${urt}" ua="${ua}" us="${us}"`;
-}
-
-/** Steady background traffic: one 200 every `every` seconds between two minutes of the hour 10. */
-export function background(fromMin: number, toMin: number, every = 5): string[] {
-  const out: string[] = [];
-  for (let t = fromMin * 60; t <= toMin * 60; t += every) {
-    const hms = `10:${String(Math.floor(t / 60)).padStart(2, '0')}:${String(t % 60).padStart(2, '0')}`;
-    out.push(access(hms, `192.0.2.${(t % 200) + 10}`, `GET /page/${t % 17} HTTP/2.0`, 200, { rt: 0.08 }));
-  }
-  return out;
-}
+export type { AccessOpts } from './lines-common.js';
+export const { access, background } = accessBuilders({ rt: 0.045, uht: 'urt', reachedByUa: true, protocol: 'HTTP/2.0' });
 
 export interface NgxCtx {
   client: string;

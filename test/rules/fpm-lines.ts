@@ -2,37 +2,13 @@
 // host-memory-exhausted, oom-killer, php-timeout, fpm-request-terminated, fpm-worker-crash, fpm-restart,
 // slow-dependency, upstream-timeout, upstream-reset): real formats, 12 Jan 2026, UTC, times as 'HH:MM:SS'.
 import type { Report } from '../../src/report/schema.js';
-import { SOCK, UA, cause, fpm, kern } from './lines-common.js';
+import { SOCK, accessBuilders, cause, fpm, kern } from './lines-common.js';
 export { SOCK, at, combined, fpm, phpLog, kern, cause } from './lines-common.js';
 
 export const UP = `fastcgi://${SOCK}:`;
 
-export interface AccessOpts {
-  rt?: number;
-  urt?: number | '-';
-  ua?: string;
-  us?: number | string;
-}
-
-/** nginx access line: combined + rt/uct/uht/urt/ua/us (the log_format the lab uses). */
-export function access(hms: string, client: string, request: string, status: number, o: AccessOpts = {}): string {
-  const reached = o.urt !== '-';
-  const rt = o.rt ?? 0.05;
-  const urt = o.urt === '-' ? '-' : (o.urt ?? rt).toFixed(3);
-  const ua = o.ua ?? (reached ? SOCK : '-');
-  const us = o.us ?? (reached ? status : '-');
-  return `${client} - - [12/Jan/2026:${hms} +0000] "${request}" ${status} 157 "-" "${UA}" rt=${rt.toFixed(3)} uct="${reached ? '0.000' : '-'}" uht="-" urt="${urt}" ua="${ua}" us="${us}"`;
-}
-
-/** Steady traffic: one 200 every `every` seconds from minute `fromMin` to `toMin` of hour 10. */
-export function background(fromMin: number, toMin: number, every = 5): string[] {
-  const out: string[] = [];
-  for (let t = fromMin * 60; t <= toMin * 60; t += every) {
-    const hms = `10:${String(Math.floor(t / 60)).padStart(2, '0')}:${String(t % 60).padStart(2, '0')}`;
-    out.push(access(hms, `192.0.2.${(t % 200) + 10}`, `GET /page/${t % 17} HTTP/2.0`, 200, { rt: 0.08 }));
-  }
-  return out;
-}
+export type { AccessOpts } from './lines-common.js';
+export const { access, background } = accessBuilders({ rt: 0.05, uht: '-', reachedByUa: false, protocol: 'HTTP/2.0' });
 
 let conn = 70_000;
 /** nginx error line with the request context nginx appends. */
