@@ -81,6 +81,10 @@ export function mb(bytes: number): string {
 
 /** Keeps the highest claim per 5xx. */
 export function mergeClaims(claims: readonly Claim[]): Claim[] {
+  // already one claim per 5xx in order (the usual case): nothing to merge, no copy of a list as long as the 5xx
+  let ordered = true;
+  for (let k = 1; k < claims.length && ordered; k++) ordered = (claims[k - 1] as Claim).error < (claims[k] as Claim).error;
+  if (ordered) return claims as Claim[];
   // by 5xx, strongest first; the sort is stable, so of equal claims the first given stays first and wins
   const sorted = [...claims].sort((a, b) => a.error - b.error || b.confidence - a.confidence);
   const out: Claim[] = [];
@@ -292,9 +296,10 @@ function analyse(ctx: DiagnoseContext): FpmAnalysis {
 
   joinRequests(ctx, a);
 
-  a.victims = victimsOf(ctx, a.joined);
   a.restarts = restartWindows(ctx);
   a.deaths = deathsOf(ctx, a.restarts);
+  // a 5xx without an error line of its own is only ever a death's or a restart's victim: listed when there is one
+  a.victims = victimsOf(ctx, a.joined, a.deaths.length > 0 || a.restarts.length > 0);
   pairDeaths(ctx, a);
   return a;
 }
@@ -384,7 +389,7 @@ function joinRequests(ctx: DiagnoseContext, a: FpmAnalysis): void {
   }
 }
 
-function victimsOf(ctx: DiagnoseContext, joined: Map<number, Signal[]>): Victim[] {
+function victimsOf(ctx: DiagnoseContext, joined: Map<number, Signal[]>, lineless: boolean): Victim[] {
   const out: Victim[] = [];
   for (let i = 0; i < ctx.errors.length; i++) {
     const status = ctx.errors.statusAt(i);
@@ -392,7 +397,7 @@ function victimsOf(ctx: DiagnoseContext, joined: Map<number, Signal[]>): Victim[
     const lines = joined.get(i);
     const close = lines?.find(isCloseSignal);
     // without a request-scoped line, only a 502/503, and only when the error log that would have one is not there to ask
-    if (!close && ((lines !== undefined && lines.length > 0) || (status !== 502 && status !== 503))) continue;
+    if (!close && (!lineless || (lines !== undefined && lines.length > 0) || (status !== 502 && status !== 503))) continue;
     // the status and the joins first: a row is made into an object only when it may be a victim
     const e = ctx.errors.at(i);
     if (!e) continue;
