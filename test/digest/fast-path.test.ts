@@ -56,6 +56,26 @@ describe('digest fed by counts equals digest fed by records', () => {
     }
   });
 
+  it('on upstream lists read without building them: retries, groups, dashes, odd values, ua= spelled as an agent', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ls-fast-'));
+    const file = join(dir, 'upstreams.log');
+    const tails = [
+      'rt=0.300 urt="0.100, 0.200" ua="10.0.0.1:9000, 10.0.0.2:9000" us="502, 200"',
+      'rt=0.300 urt="0.100 : 0.200" ua="10.0.0.1:9000 : 10.0.0.2:9000" us="200 : 504"',
+      'rt=0.010 urt="-" ua="-" us="-"',
+      'rt=0.020 urt="" ua="" us=""',
+      'rt=0.030 urt="-, 0.010" ua="-, 10.0.0.1:9000" us="-, 503"',
+      'rt=0.040 urt="0.040" ua="unix:/run/php/php8.2-fpm.sock" us="5000"',
+      'rt=0.050 urt="x" ua="Mozilla/5.0 (X11; Linux x86_64)" us="abc"',
+      'rt=0.060 ua=", 10.0.0.1:9000" us=" 502"',
+      'rt=0.070 us="200"',
+    ];
+    const lines = tails.map((t, i) => `203.0.113.${i} - - [12/Jan/2026:10:00:0${i} +0000] "GET /x HTTP/1.1" 200 5 "-" "curl/8.0" ${t}`);
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const s = await expectSame(file);
+    expect(s.records).toBe(tails.length);
+  });
+
   it('on lines with escapes: \\" and \\xHH in the request, referer and crawlers\' user agents', async () => {
     const at = '[12/Jan/2026:10:00:01 +0000]';
     const lines = [
