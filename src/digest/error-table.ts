@@ -100,16 +100,16 @@ class Pool<T> {
   }
 }
 
+/** $upstream_addr and $upstream_status of a 5xx: few distinct pairs, so they are pooled. */
 export interface Upstreams {
   addr?: string[];
   status?: (number | null)[];
-  responseTime?: (number | null)[];
 }
 
 /** A table as posted between threads: its columns as typed arrays (cloned as bytes, not as objects). */
 export interface PackedErrors {
   rows: number;
-  /** times, then request times */
+  /** times, then request times, then upstream response times */
   f64: Float64Array;
   /** the integer columns one after the other (ErrorTable.intColumns order) */
   i32: Int32Array;
@@ -118,26 +118,35 @@ export interface PackedErrors {
   /** the kept lines' bytes */
   raw: Uint8Array;
   rawLater: [number, string][];
+  responseLists: [number, (number | null)[]][];
 }
 
 const FAMILIES: readonly ErrorRequest['family'][] = ['nginx-access', 'apache-access'];
 const START_FLAG = 4;
+/** $upstream_response_time was one value, in the row's responseTimes (NaN: '-', a try without a time) */
+const ONE_RESPONSE_TIME = 8;
 
 function listKey(a: readonly (string | number | null)[] | undefined): string {
   return a === undefined ? '\u0002' : a.map((x) => (x === null ? '\u0003' : String(x))).join('\u0001');
 }
 
 function upstreamKey(u: Upstreams): string {
-  return `${listKey(u.addr)}\u0000${listKey(u.status)}\u0000${listKey(u.responseTime)}`;
+  return `${listKey(u.addr)}\u0000${listKey(u.status)}`;
 }
 
 export class ErrorTable implements Iterable<ErrorRequest> {
   private rows = 0;
   private readonly times = new F64Column();
   private readonly requestTimes = new F64Column();
+  /**
+   * $upstream_response_time: nearly every 5xx has its own, so it is no part of the pooled upstreams. One
+   * value (one try) lives in this column; lists of several tries in responseLists.
+   */
+  private readonly responseTimes = new F64Column();
+  private responseLists = new Map<number, (number | null)[]>();
   private readonly lines = new I32Column();
   private readonly statuses = new I32Column();
-  /** family index | START_FLAG when the time is the request's start */
+  /** family index | START_FLAG when the time is the request's start | ONE_RESPONSE_TIME */
   private readonly flags = new I32Column();
   private readonly clients = new I32Column();
   private readonly requests = new I32Column();
@@ -173,13 +182,37 @@ export class ErrorTable implements Iterable<ErrorRequest> {
     return s === undefined ? -1 : this.strings.id(s, s);
   }
 
-  private upstreamId(addr: string[] | undefined, status: (number | null)[] | undefined, responseTime: (number | null)[] | undefined): number {
-    if (addr === undefined && status === undefined && responseTime === undefined) return -1;
+  private upstreamId(addr: string[] | undefined, status: (number | null)[] | undefined): number {
+    if (addr === undefined && status === undefined) return -1;
     const u: Upstreams = {};
     if (addr !== undefined) u.addr = addr;
     if (status !== undefined) u.status = status;
-    if (responseTime !== undefined) u.responseTime = responseTime;
     return this.upstreamLists.id(upstreamKey(u), u);
+  }
+
+  /** Stores a row's $upstream_response_time list; returns the flag to add to the row's flags. */
+  private keepResponseTime(i: number, list: readonly (number | null)[] | undefined): number {
+    this.responseLists.delete(i);
+    if (list === undefined) {
+      this.responseTimes.set(i, NaN);
+      return 0;
+    }
+    if (list.length === 1) {
+      this.responseTimes.set(i, list[0] ?? NaN);
+      return ONE_RESPONSE_TIME;
+    }
+    this.responseTimes.set(i, NaN);
+    this.responseLists.set(i, [...list]);
+    return 0;
+  }
+
+  /** The row's $upstream_response_time list, as read. */
+  private responseListOf(i: number, flags: number): (number | null)[] | undefined {
+    if ((flags & ONE_RESPONSE_TIME) !== 0) {
+      const v = this.responseTimes.get(i);
+      return [v === v ? v : null];
+    }
+    return this.responseLists.get(i);
   }
 
   /** The integer columns, in the order a packed table holds them. */
@@ -238,7 +271,8 @@ export class ErrorTable implements Iterable<ErrorRequest> {
     this.requestTimes.set(i, e.requestTime ?? NaN);
     this.lines.set(i, e.line);
     this.statuses.set(i, e.status);
-    this.flags.set(i, Math.max(0, FAMILIES.indexOf(e.family)) | (e.timeIsStart ? START_FLAG : 0));
+    const response = this.keepResponseTime(i, e.upstreamResponseTime);
+    this.flags.set(i, Math.max(0, FAMILIES.indexOf(e.family)) | (e.timeIsStart ? START_FLAG : 0) | response);
     this.clients.set(i, this.str(e.client));
     this.requests.set(i, this.str(e.request));
     this.methods.set(i, this.str(e.method));
@@ -248,7 +282,7 @@ export class ErrorTable implements Iterable<ErrorRequest> {
     this.hosts.set(i, this.str(e.host));
     if (e.host !== undefined) this.rowsWithHost++;
     this.sources.set(i, this.str(e.source));
-    this.upstreams.set(i, this.upstreamId(e.upstreamAddr, e.upstreamStatus, e.upstreamResponseTime));
+    this.upstreams.set(i, this.upstreamId(e.upstreamAddr, e.upstreamStatus));
     this.keepRaw(i, raw);
   }
 
@@ -293,6 +327,9 @@ export class ErrorTable implements Iterable<ErrorRequest> {
       const i = this.rows++;
       this.times.set(i, src.times.get(k));
       this.requestTimes.set(i, src.requestTimes.get(k));
+      this.responseTimes.set(i, src.responseTimes.get(k));
+      const list = src.responseLists.get(k);
+      if (list !== undefined) this.responseLists.set(i, list);
       this.lines.set(i, src.lines.get(k));
       this.statuses.set(i, src.statuses.get(k));
       this.flags.set(i, src.flags.get(k));
@@ -314,10 +351,11 @@ export class ErrorTable implements Iterable<ErrorRequest> {
   /** The table for postMessage (see PackedErrors). */
   pack(): PackedErrors {
     const n = this.rows;
-    const f64 = new Float64Array(2 * n);
+    const f64 = new Float64Array(3 * n);
     for (let i = 0; i < n; i++) {
       f64[i] = this.times.get(i);
       f64[n + i] = this.requestTimes.get(i);
+      f64[2 * n + i] = this.responseTimes.get(i);
     }
     const cols = this.intColumns();
     const i32 = new Int32Array(cols.length * n);
@@ -326,7 +364,7 @@ export class ErrorTable implements Iterable<ErrorRequest> {
     });
     return {
       rows: n, f64, i32, strings: this.strings.values, upstreams: this.upstreamLists.values,
-      raw: new Uint8Array(this.raw.subarray(0, this.rawUsed)), rawLater: [...this.rawLater],
+      raw: new Uint8Array(this.raw.subarray(0, this.rawUsed)), rawLater: [...this.rawLater], responseLists: [...this.responseLists],
     };
   }
 
@@ -337,6 +375,7 @@ export class ErrorTable implements Iterable<ErrorRequest> {
     for (let i = 0; i < n; i++) {
       t.times.set(i, p.f64[i] ?? NaN);
       t.requestTimes.set(i, p.f64[n + i] ?? NaN);
+      t.responseTimes.set(i, p.f64[2 * n + i] ?? NaN);
     }
     t.intColumns().forEach((col, c) => {
       for (let i = 0; i < n; i++) col.set(i, p.i32[c * n + i] ?? -1);
@@ -348,6 +387,7 @@ export class ErrorTable implements Iterable<ErrorRequest> {
     t.raw = Buffer.from(p.raw.buffer, p.raw.byteOffset, p.raw.byteLength);
     t.rawUsed = p.raw.byteLength;
     t.rawLater = new Map(p.rawLater);
+    t.responseLists = new Map(p.responseLists);
     return t;
   }
 
@@ -457,7 +497,7 @@ export class ErrorTable implements Iterable<ErrorRequest> {
       requestTime: rt === rt ? rt : undefined,
       upstreamAddr: u?.addr,
       upstreamStatus: u?.status,
-      upstreamResponseTime: u?.responseTime,
+      upstreamResponseTime: this.responseListOf(i, flags),
       host: this.strings.get(this.hosts.get(i)),
       family: FAMILIES[flags & 3] ?? 'nginx-access',
       source: this.strings.get(this.sources.get(i)) ?? '',
@@ -542,11 +582,13 @@ export class ErrorTable implements Iterable<ErrorRequest> {
     // one column at a time: at most one column is held twice
     this.times.permute(order);
     this.requestTimes.permute(order);
+    this.responseTimes.permute(order);
     for (const col of this.intColumns()) col.permute(order);
-    if (this.rawLater.size > 0) {
+    if (this.rawLater.size > 0 || this.responseLists.size > 0) {
       const at = new Map<number, number>();
       order.forEach((from, to) => at.set(from, to));
       this.rawLater = new Map([...this.rawLater].map(([i, t]) => [at.get(i) ?? i, t]));
+      this.responseLists = new Map([...this.responseLists].map(([i, l]) => [at.get(i) ?? i, l]));
     }
   }
 }

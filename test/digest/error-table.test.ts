@@ -33,10 +33,14 @@ describe('ErrorTable', () => {
       upstreamAddr: ['unix:/run/php/php8.2-fpm.sock'], upstreamResponseTime: [60], line: 2, source: 'access.log', raw: LINES[1],
     });
     expect(before[2]?.upstreamStatus).toEqual([502, null]);
+    // one try's time in a column, several tries' as a list, '-' as null: all read back as logged
+    expect(before[2]?.upstreamResponseTime).toEqual([0.001, null]);
+    expect(before[0]?.upstreamResponseTime).toBeUndefined();
     expect(before[0]?.requestTime).toBeUndefined();
     t.sort();
     expect([...t].map((e) => e.status)).toEqual([504, 500, 502]);
     expect(t.rawOf(2)).toBe(LINES[0]);
+    expect([...t].map((e) => e.upstreamResponseTime)).toEqual([[60], [0.001, null], undefined]);
     expect(rowsOf(tableOf(rowsOf(t)))).toEqual(rowsOf(t));
     expect(JSON.parse(JSON.stringify(t))).toEqual(JSON.parse(JSON.stringify(rowsOf(t))));
   });
