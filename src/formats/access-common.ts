@@ -67,11 +67,11 @@ export function createAccessParser(
   }
   const scanner = new AccessLineScanner(family, timeIsStart, ctx.source, state);
   let ssl: CompiledAccessFormat | undefined;
-  // the plainest counted lines, read in their chunk's text: no string per line, no tail tokens
+  // the plainest counted lines, read in their chunk's text: no string per line
   const countSpan = count !== undefined && compiled === undefined
     ? (s: string, a: number, e: number): boolean => {
       if (!scanner.countPlain(s, a, e)) return false;
-      count(family, scanner.time, scanner.status, undefined, false, NaN);
+      count(family, scanner.time, scanner.status, undefined, scanner.upstreamFailed, scanner.busySeconds);
       return true;
     }
     : undefined;

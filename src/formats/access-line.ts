@@ -611,10 +611,10 @@ export class AccessLineScanner {
   }
 
   /**
-   * tally() for the line s[a, e) of a chunk's text, without making it a string, when it is the plainest
-   * counted line: the common head, no 5xx, and a tail of exactly ' "referer" "user agent"' whose user agent
-   * cannot name a crawler. True: counted (time and status are in the fields, the rest is unset, as tally()
-   * leaves them for such a line). False: nothing was counted; give the line to tally() as a string.
+   * tally() for the line s[a, e) of a chunk's text, without making it a string, when it is one of the
+   * plainest counted lines: the common head, no 5xx, a tail of ' "referer" "user agent"' whose user agent
+   * cannot name a crawler, maybe followed by key=value fields (countKeyedTail). True: counted (the fields
+   * hold what tally() would). False: nothing was counted; give the line to tally() as a string.
    */
   countPlain(s: string, a: number, e: number): boolean {
     if (!this.locate(s, a, e)) return false;
@@ -622,19 +622,20 @@ export class AccessLineScanner {
     if (status >= 500 && status <= 599) return false;
     if (!this.commonHead(s, a)) return false;
     const p = this.tailStart;
+    this.upstreamFailed = false;
+    this.busySeconds = NaN;
     if (p < e) {
       if (s.charCodeAt(p + 1) !== QUOTE) return false;
       const r = closingQuote(s, p + 2, e);
       if (r + 3 >= e || s.charCodeAt(r + 1) !== SPACE || s.charCodeAt(r + 2) !== QUOTE) return false;
       const u = closingQuote(s, r + 3, e);
-      if (u !== e - 1) return false;
+      if (u === e) return false;
       // the user agent on its own: a search in the chunk's text would run on past the line
       const ua = s.substring(r + 3, u);
       if (mayNameCrawler(ua, 0, ua.length)) return false;
+      if (u !== e - 1 && !this.countKeyedTail(s, u + 1, e)) return false;
     }
     this.userAgent = undefined;
-    this.upstreamFailed = false;
-    this.busySeconds = NaN;
     return true;
   }
 
@@ -809,8 +810,8 @@ export class AccessLineScanner {
     return readHeadGroups(rec, s, headEnd);
   }
 
-  private tokenize(s: string, p: number): number {
-    const len = s.length;
+  /** The tail s[p, len) as tokens (kind, start, end, key span); at most MAX_TOKENS. */
+  private tokenize(s: string, p: number, len = s.length): number {
     let n = 0;
     while (p < len && n < MAX_TOKENS) {
       let c = s.charCodeAt(p);
@@ -818,7 +819,7 @@ export class AccessLineScanner {
       if (p >= len) break;
       if (c === QUOTE) {
         const a = p + 1;
-        const z = closingQuote(s, a);
+        const z = closingQuote(s, a, len);
         this.kind[n] = TOK_QUOTED;
         this.start[n] = a;
         this.end[n] = z;
@@ -838,12 +839,12 @@ export class AccessLineScanner {
         this.keyEnd[n] = k;
         const v = k + 1;
         if (s.charCodeAt(v) === QUOTE) {
-          const z = closingQuote(s, v + 1);
+          const z = closingQuote(s, v + 1, len);
           this.start[n] = v + 1;
           this.end[n] = z;
           p = z + 1;
         } else {
-          const z = bareEnd(s, v);
+          const z = bareEnd(s, v, len);
           this.start[n] = v;
           this.end[n] = z;
           p = z;
@@ -851,7 +852,7 @@ export class AccessLineScanner {
         n++;
         continue;
       }
-      const z = bareEnd(s, p);
+      const z = bareEnd(s, p, len);
       this.kind[n] = TOK_BARE;
       this.start[n] = p;
       this.end[n] = z;
@@ -891,6 +892,26 @@ export class AccessLineScanner {
     }
     if (np > 0) evidence |= this.readPositional(rec, s, np);
     return evidence;
+  }
+
+  /**
+   * After the user agent, a tail of key=value fields only (nginx's timing fields: rt=, urt=, ua=, us=…), read
+   * in place as tally() reads them; false (nothing counted) for any other tail. Sets upstreamFailed and
+   * busySeconds.
+   */
+  private countKeyedTail(s: string, p: number, e: number): boolean {
+    if (s.charCodeAt(p) !== SPACE) return false;
+    const n = this.tokenize(s, p, e);
+    // tally() reads the referer and the agent as two of its MAX_TOKENS: a tail that long is left to it
+    if (n > MAX_TOKENS - 3) return false;
+    const kind = this.kind;
+    for (let t = 0; t < n; t++) if (kind[t] !== TOK_KV) return false;
+    const r = clearTail(this.scratch);
+    this.upstreamFailed = false;
+    this.upstreamAsked = false;
+    for (let t = 0; t < n; t++) this.countKeyValue(r, s, t);
+    this.busySeconds = r.requestTime !== undefined && this.upstreamAsked ? r.requestTime : NaN;
+    return true;
   }
 
   /**
@@ -1065,10 +1086,9 @@ function closingQuote(s: string, a: number, len = s.length): number {
 }
 
 /** End of a bare token from `p`, reading multi-valued upstream lists ('a, b : c') as one token. */
-function bareEnd(s: string, p: number): number {
-  const len = s.length;
+function bareEnd(s: string, p: number, len = s.length): number {
   let z = s.indexOf(' ', p);
-  while (z >= 0) {
+  while (z >= 0 && z < len) {
     if (s.charCodeAt(z - 1) === COMMA && z + 1 < len) {
       z = s.indexOf(' ', z + 1);
       continue;
