@@ -192,44 +192,41 @@ export function diagnose(digest: Digest, rules: readonly Rule[]): Diagnosis {
   // each 5xx goes to the strongest claim; ties go to the rule that names a deeper cause, then to registry order.
   // Per 5xx: the index of the winning finding and its claim (arrays, not a Map: one slot per 5xx)
   const n = ctx.errors.length;
+  // per 5xx: the winning finding and the place of its claim in that finding's list (typed arrays: a
+  // plain array of claim references this long would fall back to dictionary elements past 100,000)
   const bestIdx = new Int32Array(n).fill(-1);
-  const bestClaim: (Claim | undefined)[] = new Array<Claim | undefined>(n);
+  const bestAt = new Int32Array(n);
+  const claimAt = (error: number): Claim | undefined => found[bestIdx[error] ?? -1]?.finding.claims[bestAt[error] ?? 0];
   found.forEach((f, idx) => {
-    for (const claim of f.finding.claims) {
-      if (claim.confidence < MIN_CLAIM_CONFIDENCE || !(claim.error >= 0 && claim.error < n)) continue;
-      const curIdx = bestIdx[claim.error] ?? -1;
-      const cur = bestClaim[claim.error];
-      if (curIdx < 0 || cur === undefined) {
-        bestIdx[claim.error] = idx;
-        bestClaim[claim.error] = claim;
-        continue;
-      }
-      const other = found[curIdx];
-      if (!other) continue;
-      const d = claim.confidence - cur.confidence;
+    f.finding.claims.forEach((claim, k) => {
+      if (claim.confidence < MIN_CLAIM_CONFIDENCE || !(claim.error >= 0 && claim.error < n)) return;
+      const cur = claimAt(claim.error);
+      const other = found[bestIdx[claim.error] ?? -1];
+      const d = cur === undefined ? 1 : claim.confidence - cur.confidence;
       const better =
+        other === undefined ||
         d > 1e-9 ||
         (Math.abs(d) <= 1e-9 &&
           (Boolean(other.rule.residual) !== Boolean(f.rule.residual) ? !f.rule.residual : f.order < other.order));
       if (better) {
         bestIdx[claim.error] = idx;
-        bestClaim[claim.error] = claim;
+        bestAt[claim.error] = k;
       }
-    }
+    });
   });
 
   const won = new Map<number, { errors: number[]; claims: Claim[] }>();
   const attribution = new Attribution(n);
   for (let error = 0; error < n; error++) {
     const idx = bestIdx[error] ?? -1;
-    const claim = bestClaim[error];
-    if (idx < 0 || claim === undefined) continue;
+    const claim = claimAt(error);
+    const f = found[idx];
+    if (!f || claim === undefined) continue;
     let w = won.get(idx);
     if (!w) won.set(idx, (w = { errors: [], claims: [] }));
     w.errors.push(error);
     w.claims.push(claim);
-    const f = found[idx];
-    if (f) attribution.set(error, f.rule.id);
+    attribution.set(error, f.rule.id);
   }
 
   let causes: DiagnosedCause[] = [];
