@@ -134,3 +134,24 @@ function validateAgainstSchema(report: unknown): void {
   const validate = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema);
   expect(validate(report), JSON.stringify(validate.errors?.slice(0, 5))).toBe(true);
 }
+
+describe('a digest file holds every 5xx line', () => {
+  it('including those past the lines kept in memory, read again from the log when the digest is saved', () => {
+    const dir = work();
+    const lines: string[] = [];
+    // ≈ 5.5 MB of 5xx lines: more than the 4 MiB held in memory
+    for (let i = 0; i < 24_000; i++) {
+      const t = 36_000 + Math.floor(i / 10);
+      const hms = [Math.floor(t / 3600), Math.floor((t % 3600) / 60), t % 60].map((n) => String(n).padStart(2, '0')).join(':');
+      lines.push(`198.51.100.${i % 250} - - [12/Jan/2026:${hms} +0000] "GET /slow/${i} HTTP/1.1" 502 157 "-" "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"`);
+    }
+    writeFileSync(join(dir, 'access.log'), `${lines.join('\n')}\n`);
+    expect(run(['access.log', '--save-digest', 'd.json'], dir).status).toBe(0);
+    const saved = JSON.parse(readFileSync(join(dir, 'd.json'), 'utf8')) as { digest: { errors: { line: number; raw?: string }[] } };
+    const errors = saved.digest.errors;
+    expect(errors).toHaveLength(lines.length);
+    const last = errors[errors.length - 1];
+    expect(last?.raw).toBe(lines[(last?.line ?? 0) - 1]);
+    expect(errors.every((e) => e.raw === lines[e.line - 1])).toBe(true);
+  });
+});
