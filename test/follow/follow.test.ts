@@ -33,6 +33,15 @@ function start(paths: string[]): Running {
   return startSources(paths.map((path) => ({ path, kind: 'file' as const })), []);
 }
 
+/** A new access.log of three lines (200, 502, 200), followed, its history read. */
+async function followingThreeLines(): Promise<{ log: string; f: Running }> {
+  const log = join(mkdtempSync(join(tmpdir(), 'logsleuth-follow-')), 'access.log');
+  writeFileSync(log, lines(1, [200, 502, 200]));
+  const f = start([log]);
+  await f.until(requests(3), 'the history');
+  return { log, f };
+}
+
 /** Follows a directory as the CLI does: what it holds now, and the files that appear in it later. */
 function startDir(dir: string, intervalMs = 40): Running {
   const { sources, directories } = resolveSources([dir], false);
@@ -90,11 +99,7 @@ describe('isHistory', () => {
 
 describe('follow', () => {
   it('reads what the file holds, then the lines appended after start', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'logsleuth-follow-'));
-    const log = join(dir, 'access.log');
-    writeFileSync(log, lines(1, [200, 502, 200]));
-    const f = start([log]);
-    await f.until(requests(3), 'the history');
+    const { log, f } = await followingThreeLines();
     appendFileSync(log, lines(4, [200, 502, 502, 200]));
     // half a line: it must wait for its end, not be counted as unrecognised
     const last = access(8, 504);
@@ -108,11 +113,7 @@ describe('follow', () => {
   });
 
   it('survives logrotate rename + create, reading late writes to the renamed file first', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'logsleuth-follow-'));
-    const log = join(dir, 'access.log');
-    writeFileSync(log, lines(1, [200, 502, 200]));
-    const f = start([log]);
-    await f.until(requests(3), 'the history');
+    const { log, f } = await followingThreeLines();
     appendFileSync(log, lines(4, [502, 200]));
     renameSync(log, `${log}.1`);
     writeFileSync(log, '');
@@ -131,11 +132,7 @@ describe('follow', () => {
   });
 
   it('survives copytruncate, taking the lines written just before it from the copy', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'logsleuth-follow-'));
-    const log = join(dir, 'access.log');
-    writeFileSync(log, lines(1, [200, 502, 200]));
-    const f = start([log]);
-    await f.until(requests(3), 'the history');
+    const { log, f } = await followingThreeLines();
 
     // lines the follower has not read yet when logrotate copies and truncates: only the copy has them
     appendFileSync(log, lines(4, [502, 200]));
